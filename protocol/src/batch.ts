@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { Id } from './ids.ts';
+import { DWELL_BIN_EDGES_SECONDS } from './classes.ts';
+
+export const PROTOCOL_VERSION = 1;
+
+const Count = z.number().int().nonnegative();
+/** Counts by movement class; a class with nothing in it may be left out. */
+export const ClassCounts = z
+  .object({ person: Count.default(0), cyclist: Count.default(0) })
+  .strict();
+export type ClassCounts = z.infer<typeof ClassCounts>;
+
+export const LineBin = z.object({ forward: ClassCounts, backward: ClassCounts }).strict();
+export type LineBin = z.infer<typeof LineBin>;
+
+export const ZoneBin = z
+  .object({
+    entries: ClassCounts,
+    exits: ClassCounts,
+    /** Sum over observed frames of (people inside × frame duration). */
+    personSeconds: z.number().nonnegative().finite(),
+    occupancyMax: Count,
+    occupancyMean: z.number().nonnegative().finite(),
+    /** Visits that ended in this bin, by dwell time; see DWELL_BIN_EDGES_SECONDS. */
+    dwellHistogram: z.array(Count).length(DWELL_BIN_EDGES_SECONDS.length + 1),
+  })
+  .strict();
+export type ZoneBin = z.infer<typeof ZoneBin>;
+
+export const Flow = z.object({ from: Id, to: Id, count: Count.min(1) }).strict();
+export type Flow = z.infer<typeof Flow>;
+
+/** How much of the bin was actually seen, so missing data is never read as an empty square. */
+export const BinQuality = z
+  .object({
+    framesProcessed: Count,
+    framesExpected: Count,
+    /** Seconds of the bin with no frames at all (camera dropped, agent down). */
+    gapSeconds: z.number().nonnegative().finite(),
+  })
+  .strict();
+export type BinQuality = z.infer<typeof BinQuality>;
+
+/** One closed time bin of one camera: anonymous counts only. */
+export const CountBatch = z
+  .object({
+    v: z.literal(PROTOCOL_VERSION),
+    /** Unique per bin and camera; the hub's dedup key, so a replay is harmless. */
+    batchId: z.string().min(1).max(200),
+    site: Id,
+    camera: Id,
+    /** Monotonic per camera. */
+    seq: z.number().int().nonnegative(),
+    binStart: z.iso.datetime({ offset: true }),
+    binSeconds: z.number().int().positive().max(86_400),
+    lines: z.record(Id, LineBin),
+    zones: z.record(Id, ZoneBin),
+    flows: z.array(Flow),
+    quality: BinQuality,
+  })
+  .strict();
+export type CountBatch = z.infer<typeof CountBatch>;
+
+/** The deterministic batch id: the same bin of the same camera always gets the same id. */
+export function batchIdFor(site: string, camera: string, binStart: string): string {
+  return `${site}/${camera}/${binStart}`;
+}
