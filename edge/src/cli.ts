@@ -1,0 +1,55 @@
+/**
+ * `byliv-edge`: the agent's command line. Exit codes: 0 done, 1 failed, 2 bad usage or
+ * config, 3 counted but some batches still await the broker.
+ */
+import { parseCli, USAGE, UsageError } from './cli-args.ts';
+import { ConfigError } from './config/scene-file.ts';
+import { runEdge } from './run/edge-run.ts';
+
+async function main(argv: string[]): Promise<number> {
+  let request;
+  try {
+    request = parseCli(argv, process.env);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`byliv-edge: ${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw error;
+  }
+  if (request.command === 'help') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+
+  const log = (line: string) => process.stderr.write(`byliv-edge: ${line}\n`);
+  let requested = 0;
+  const stopRequested = new Promise<void>((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      requested++;
+      // The first signal closes the open bin and drains the outbox; a second one quits now.
+      if (requested > 1) process.exit(130);
+      log(`${signal}: closing the current bin and handing over what was counted (again to quit at once)`);
+      resolve();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+
+  try {
+    const result = await runEdge(request, { log, stopRequested });
+    const lines = Object.values(result.summary.lines).reduce((n, l) => n + l.forward + l.backward, 0);
+    log(`done: ${result.summary.frames} frames, ${result.batches} bins, ${lines} line crossings${request.summary ? `, summary in ${request.summary}` : ''}`);
+    if (!request.summary) process.stdout.write(JSON.stringify(result.summary, null, 2) + '\n');
+    if (result.queued > 0) {
+      log(`${result.queued} batches are still queued in the outbox (${request.dataDir}); they will be sent on the next run`);
+      return 3;
+    }
+    return 0;
+  } catch (error) {
+    log(error instanceof ConfigError ? error.message : `failed: ${(error as Error).message}`);
+    return error instanceof ConfigError ? 2 : 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));
