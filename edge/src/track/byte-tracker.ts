@@ -1,0 +1,216 @@
+/**
+ * ByteTrack (Zhang et al., ECCV 2022): associate every detection box, not only the
+ * confident ones. Confident boxes are matched first against all live tracks (seen or
+ * recently lost); the leftover tracks then get a second chance with the low-score boxes,
+ * which are mostly the same people half hidden. Low-score boxes continue tracks but never
+ * start one, so clutter does not become people.
+ *
+ * Differences from the reference implementation, on purpose:
+ * - time-based: lost tracks live `trackBufferSeconds`, and the Kalman filter predicts by the
+ *   time elapsed, because frame rates vary and frames get dropped;
+ * - ids are handed out when a track is confirmed, so the ids the counters see are 1, 2, 3 …
+ *   without holes left by tentative tracks that died;
+ * - no special case for the first frame: a track is confirmed on its second hit there too.
+ */
+import type { BoxXYXY, Detection, MovementClass, TrackedObject } from '../types.ts';
+import { linearAssignment } from './assignment.ts';
+import { ClassVote, bicycleUnder, cyclistRule, type CyclistOptions, type CyclistRule } from './cyclist.ts';
+import { iouCost } from './iou.ts';
+import { BoxKalman, type KalmanOptions } from './kalman.ts';
+
+export interface ByteTrackerOptions {
+  /** Detections at or above this score are "high" (first association, may start tracks). Default 0.5. */
+  highThresh?: number;
+  /** Detections below this score are ignored; between this and highThresh they are "low". Default 0.1. */
+  lowThresh?: number;
+  /** An unmatched high detection starts a tentative track from this score. Default highThresh + 0.1. */
+  newTrackThresh?: number;
+  /** Cost limit (1 − IoU, or 1 − IoU·score when fused) of the first association. Default 0.8. */
+  matchThresh?: number;
+  /** Cost limit (1 − IoU) of the second association with low-score boxes. Default 0.5. */
+  lowMatchThresh?: number;
+  /** Cost limit for tentative tracks against the high boxes left over. Default 0.7. */
+  tentativeMatchThresh?: number;
+  /** Multiply IoU by the detection score in the high-score associations. Default true. */
+  fuseScore?: boolean;
+  /** Seconds a lost track is kept for re-identification by position. Default 3. */
+  trackBufferSeconds?: number;
+  /** Consecutive matched frames before a track is confirmed and gets an id. Default 2. */
+  minHits?: number;
+  /** Box reported for a matched track: the Kalman-corrected box or the raw detection. Default 'kalman'. */
+  outputBox?: 'kalman' | 'detection';
+  /** Seconds per Kalman step (velocities are per step). Default 1/30. */
+  kalmanStepSeconds?: number;
+  kalman?: KalmanOptions;
+  cyclist?: CyclistOptions;
+  /** Detection labels. Defaults: 'person', 'bicycle' (COCO names). */
+  personLabel?: string;
+  bicycleLabel?: string;
+}
+
+type TrackState = 'tentative' | 'tracked' | 'lost';
+
+interface Track {
+  /** 0 while tentative. */
+  id: number;
+  state: TrackState;
+  kf: BoxKalman;
+  /** Predicted (then corrected) box, refreshed every frame. */
+  box: BoxXYXY;
+  hits: number;
+  lastSeen: number;
+  vote: ClassVote;
+  /** Set when matched in the current frame. */
+  det: Detection | null;
+}
+
+export class ByteTracker {
+  private readonly o: Required<Omit<ByteTrackerOptions, 'kalman' | 'cyclist'>>;
+  private readonly kalmanOptions: KalmanOptions;
+  private readonly rule: CyclistRule;
+  private tracks: Track[] = [];
+  private nextId = 1;
+  private lastTime: number | null = null;
+
+  constructor(options: ByteTrackerOptions = {}) {
+    const highThresh = options.highThresh ?? 0.5;
+    this.o = {
+      highThresh,
+      lowThresh: options.lowThresh ?? 0.1,
+      newTrackThresh: options.newTrackThresh ?? highThresh + 0.1,
+      matchThresh: options.matchThresh ?? 0.8,
+      lowMatchThresh: options.lowMatchThresh ?? 0.5,
+      tentativeMatchThresh: options.tentativeMatchThresh ?? 0.7,
+      fuseScore: options.fuseScore ?? true,
+      trackBufferSeconds: options.trackBufferSeconds ?? 3,
+      minHits: options.minHits ?? 2,
+      outputBox: options.outputBox ?? 'kalman',
+      kalmanStepSeconds: options.kalmanStepSeconds ?? 1 / 30,
+      personLabel: options.personLabel ?? 'person',
+      bicycleLabel: options.bicycleLabel ?? 'bicycle',
+    };
+    if (!(this.o.lowThresh <= this.o.highThresh)) {
+      throw new Error(`tracker.lowThresh (${this.o.lowThresh}) must not exceed tracker.highThresh (${this.o.highThresh})`);
+    }
+    if (!(this.o.kalmanStepSeconds > 0)) throw new Error(`tracker.kalmanStepSeconds must be > 0, got ${this.o.kalmanStepSeconds}`);
+    if (!(this.o.minHits >= 1)) throw new Error(`tracker.minHits must be at least 1, got ${this.o.minHits}`);
+    this.kalmanOptions = options.kalman ?? {};
+    this.rule = cyclistRule(options.cyclist);
+  }
+
+  /** Number of tracks held (tentative, tracked and lost); for tests and diagnostics. */
+  get size(): number {
+    return this.tracks.length;
+  }
+
+  /**
+   * Feed one frame's detections at stream time `time` (seconds). Returns the confirmed tracks
+   * matched in this frame, in id order.
+   */
+  update(detections: readonly Detection[], time: number): TrackedObject[] {
+    const o = this.o;
+    const dt = this.lastTime === null ? 0 : Math.max(0, time - this.lastTime);
+    this.lastTime = time;
+    const steps = dt / o.kalmanStepSeconds;
+
+    const high: Detection[] = [];
+    const low: Detection[] = [];
+    const bicycles = this.frameBicycles;
+    bicycles.length = 0;
+    for (const d of detections) {
+      if (d.label === o.personLabel) {
+        if (d.score >= o.highThresh) high.push(d);
+        else if (d.score >= o.lowThresh) low.push(d);
+      } else if (d.label === o.bicycleLabel) bicycles.push(d.box);
+    }
+
+    for (const t of this.tracks) {
+      if (t.state === 'lost') t.kf.holdHeight();
+      t.kf.predict(steps);
+      t.kf.box(t.box);
+      t.det = null;
+    }
+
+    // 1. High boxes against every confirmed track, seen or lost.
+    const pool = this.tracks.filter((t) => t.state !== 'tentative');
+    const first = this.associate(pool, high, o.matchThresh, o.fuseScore, time);
+
+    // 2. Low boxes against the tracks seen last frame that are still unmatched.
+    const stillTracked = first.tracks.filter((t) => t.state === 'tracked');
+    const second = this.associate(stillTracked, low, o.lowMatchThresh, false, time);
+    for (const t of second.tracks) t.state = 'lost';
+
+    // 3. Tentative tracks against the high boxes nobody took; a miss ends them.
+    const tentative = this.tracks.filter((t) => t.state === 'tentative');
+    const third = this.associate(tentative, first.dets, o.tentativeMatchThresh, o.fuseScore, time);
+    const dead = new Set<Track>(third.tracks);
+
+    // 4. Confident leftovers start tentative tracks.
+    for (const d of third.dets) {
+      if (d.score < o.newTrackThresh) continue;
+      const kf = new BoxKalman(d.box, this.kalmanOptions);
+      const t: Track = { id: 0, state: 'tentative', kf, box: kf.box(), hits: 0, lastSeen: time, vote: new ClassVote(this.rule), det: null };
+      this.tracks.push(t);
+      this.matched(t, d, time);
+    }
+
+    // Promote, and forget what is dead or lost for too long.
+    const kept: Track[] = [];
+    for (const t of this.tracks) {
+      if (dead.has(t)) continue;
+      if (t.state === 'lost' && time - t.lastSeen > o.trackBufferSeconds) continue;
+      if (t.state === 'tentative' && t.hits >= o.minHits) {
+        t.state = 'tracked';
+        t.id = this.nextId++;
+      }
+      kept.push(t);
+    }
+    this.tracks = kept;
+
+    const out: TrackedObject[] = [];
+    for (const t of kept) {
+      if (t.state !== 'tracked' || t.det === null) continue;
+      const cls: MovementClass = t.vote.cls;
+      const box: BoxXYXY = o.outputBox === 'kalman' ? [t.box[0], t.box[1], t.box[2], t.box[3]] : [...t.det.box];
+      out.push({ id: t.id, box, score: t.det.score, foot: [(box[0] + box[2]) / 2, box[3]], cls });
+    }
+    out.sort((a, b) => a.id - b.id);
+    return out;
+  }
+
+  /** Match `tracks` to `dets`, update the matched ones, return what is left of both. */
+  private associate(
+    tracks: Track[],
+    dets: Detection[],
+    costLimit: number,
+    fuse: boolean,
+    time: number,
+  ): { tracks: Track[]; dets: Detection[] } {
+    if (tracks.length === 0 || dets.length === 0) return { tracks, dets };
+    const cost = iouCost(
+      tracks.map((t) => t.box),
+      dets.map((d) => d.box),
+      fuse ? dets.map((d) => d.score) : undefined,
+    );
+    const a = linearAssignment(cost, costLimit, { objective: 'threshold' });
+    for (const [i, j] of a.matches) {
+      const t = tracks[i];
+      t.kf.update(dets[j].box);
+      t.kf.box(t.box);
+      if (t.state === 'lost') t.state = 'tracked';
+      this.matched(t, dets[j], time);
+    }
+    return { tracks: a.unmatchedRows.map((i) => tracks[i]), dets: a.unmatchedCols.map((j) => dets[j]) };
+  }
+
+  /** Bicycle boxes of the frame being processed (reused array). */
+  private readonly frameBicycles: BoxXYXY[] = [];
+
+  private matched(t: Track, d: Detection, time: number): void {
+    t.det = d;
+    t.hits++;
+    t.lastSeen = time;
+    // Riding is judged on the raw person box: that is what overlaps the raw bicycle box.
+    t.vote.observe(d.box, bicycleUnder(d.box, this.frameBicycles, this.rule));
+  }
+}

@@ -1,0 +1,9 @@
+/**
+ * track: detections of one frame in, confirmed person tracks out (ByteTrack), each with a
+ * foot point and a movement class (person or cyclist).
+ */
+export { ByteTracker, type ByteTrackerOptions } from './byte-tracker.ts';
+export { linearAssignment, type Assignment, type AssignmentOptions } from './assignment.ts';
+export { BoxKalman, type KalmanOptions } from './kalman.ts';
+export { ClassVote, cyclistRule, bicycleUnder, type CyclistOptions, type CyclistRule } from './cyclist.ts';
+export { boxArea, intersectionArea, iou, iouCost } from './iou.ts';
