@@ -1,0 +1,2 @@
+// Placeholder until the decoders land (owned by another helper); exports nothing yet.
+export {};
