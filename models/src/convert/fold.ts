@@ -3,7 +3,7 @@
  * folding (everything computed only from Const: SparseToDense over empty indices, shape
  * arithmetic, transposes of weights), and fusing a convolution's bias Add into the Conv2D.
  */
-import { nodeOf, type TfGraph, type TfNode } from './tfjs-graph.ts';
+import { attrString, nodeOf, type TfGraph, type TfNode } from './tfjs-graph.ts';
 import { broadcastBinary, hostTensor, intValues, sizeOf, transposeTensor, type HostTensor } from './tensor.ts';
 
 /** Nodes ordered so every node comes after the producers of its inputs. */
@@ -11,24 +11,22 @@ export function topoSort(graph: TfGraph): TfNode[] {
   const byName = new Map(graph.nodes.map((n) => [n.name, n]));
   const state = new Map<string, 'visiting' | 'done'>();
   const order: TfNode[] = [];
-  const visit = (node: TfNode, stack: TfNode[]): void => {
+  const visit = (node: TfNode): void => {
     const s = state.get(node.name);
     if (s === 'done') return;
     if (s === 'visiting') throw new Error(`graph has a cycle through ${node.name}`);
     state.set(node.name, 'visiting');
-    stack.push(node);
-    // Iterative depth would be needed for very deep graphs; these detectors are a few hundred nodes.
+    // Recursion depth is the graph's depth: a few hundred nodes for these detectors.
     for (const input of node.inputs) {
       if (graph.consts.has(input)) continue;
       const producer = byName.get(nodeOf(input));
       if (!producer) throw new Error(`node ${node.name}: input ${input} is produced by no node`);
-      visit(producer, stack);
+      visit(producer);
     }
-    stack.pop();
     state.set(node.name, 'done');
     order.push(node);
   };
-  for (const n of graph.nodes) visit(n, []);
+  for (const n of graph.nodes) visit(n);
   return order;
 }
 
@@ -116,11 +114,9 @@ export function fuseConvBias(graph: TfGraph): TfGraph {
     const bias = graph.consts.get(add.inputs[1 - convIndex]);
     const filter = graph.consts.get(conv.inputs[1]);
     if (!bias || !filter || conv.inputs.length !== 2 || counts.get(add.inputs[convIndex]) !== 1) continue;
-    const channelsOut = filter.shape[3];
-    // Only a bias along the channel axis of the conv's data_format is a Conv bias.
-    const nhwc = (conv.attr.data_format?.s ? Buffer.from(conv.attr.data_format.s, 'base64').toString() : 'NHWC') === 'NHWC';
-    const isChannelBias = nhwc ? bias.shape.length === 1 && bias.shape[0] === channelsOut : false;
-    if (!isChannelBias) continue;
+    // A 1-D constant broadcasts over the last axis, which is the channel axis only for NHWC.
+    const nhwc = (attrString(conv, 'data_format') ?? 'NHWC') === 'NHWC';
+    if (!nhwc || bias.shape.length !== 1 || bias.shape[0] !== filter.shape[3]) continue;
     conv.inputs = [...conv.inputs, add.inputs[1 - convIndex]];
     removed.add(add.name);
     renamed.set(`${add.name}:0`, `${conv.name}:0`);
