@@ -5,6 +5,5 @@
 export { ModelManifest, ModelInput, loadManifest, parseManifest, writeManifest, sha256File } from './manifest.ts';
 export { defaultManifestPath, defaultModelDir, defaultSourceDir, repoRoot } from './paths.ts';
 export { ensureDefaultModel, DEFAULT_MODEL_SOURCE, DEFAULT_MODEL_SOURCE_LINE, CONVERTER_VERSION, type EnsureModelOptions } from './fetch.ts';
-export { COCO_CLASSES, NANODET_MEAN, NANODET_STD, NANODET_STRIDES, convertNanoDet } from './convert/nanodet.ts';
-export { loadTfjsGraph, parseTfjsGraph } from './convert/tfjs-graph.ts';
+export { COCO_CLASSES, NANODET_MEAN, NANODET_STD, NANODET_STRIDES, convertNanoDet, loadTfjsGraph, parseTfjsGraph } from './convert/index.ts';
 export * from './decoders/index.ts';
