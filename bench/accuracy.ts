@@ -1,0 +1,178 @@
+/**
+ * Accuracy benchmark on PETS09-S2L1: runs the edge agent as a real process over the video,
+ * then scores its tracks (MOTA, IDF1, …) against gt.txt and its counts against the counts
+ * the ground-truth trajectories imply for the same scene. Prints a table and the verdict
+ * against the targets; exits 0 whatever the verdict (it is a benchmark), 1 on errors.
+ *
+ *   npx tsx bench/accuracy.ts [--video V] [--gt G] [--scene S] [--fps 10] [--json out.json]
+ *                             [--tracks-file F [--summary-file S]] [-- <extra edge run options>]
+ *
+ * --tracks-file skips the agent and evaluates an existing MOTChallenge file; the counts
+ * then come from --summary-file if given, else from the tracks themselves by the reference
+ * counting rules (which tests the tracker, not the edge counter).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CountSummary, type Scene } from '@byliv/protocol';
+import { loadSceneFile } from '../edge/src/config/scene-file.ts';
+import { buildReport, formatReport } from './mot/accuracy-report.ts';
+import { countTrajectories } from './mot/counting-gt.ts';
+import { evaluateMot } from './mot/evaluate.ts';
+import { parseMot } from './mot/gt.ts';
+import { PETS09_GT, PETS09_SCENE, PETS09_VIDEO, REPO_ROOT } from './mot/paths.ts';
+
+class BenchError extends Error {}
+
+const USAGE = `Usage: npx tsx bench/accuracy.ts [options] [-- <extra edge run options>]
+  --video <file>         video to run the agent on (default: PETS09-S2L1 vtest.avi)
+  --gt <gt.txt>          MOTChallenge ground truth (default: PETS09-S2L1 gt.txt)
+  --scene <scene.json>   lines and zones (default: bench/scenes/pets09.json)
+  --fps <n>              frame rate for person-seconds of the ground truth (default 10)
+  --json <out.json>      also write the full report as JSON
+  --tracks-file <file>   evaluate this MOTChallenge file instead of running the agent
+  --summary-file <file>  with --tracks-file: the CountSummary to compare (default: counts
+                         implied by the tracks file under the reference rules)
+`;
+
+interface EdgeOutput {
+  tracks: string;
+  summary: CountSummary;
+  wallSeconds: number;
+}
+
+function readSummary(path: string): CountSummary {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new BenchError(`cannot read summary ${path}: ${(error as Error).message}`);
+  }
+  const parsed = CountSummary.safeParse(raw);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new BenchError(`summary ${path} is not a CountSummary: ${first.path.join('.') || '(root)'}: ${first.message}`);
+  }
+  return parsed.data;
+}
+
+function readText(path: string, what: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new BenchError(`cannot read ${what} ${path}: ${(error as Error).message}`);
+  }
+}
+
+/** `npx tsx edge/src/cli.ts run …` as a child process, its progress passed through to stderr. */
+async function runEdge(video: string, scene: string, extra: string[], dir: string): Promise<EdgeOutput> {
+  const summaryPath = join(dir, 'summary.json');
+  const tracksPath = join(dir, 'tracks.txt');
+  const args = ['tsx', 'edge/src/cli.ts', 'run', '--source', video, '--scene', scene, '--summary', summaryPath, '--tracks', tracksPath, '--data-dir', join(dir, 'edge-data'), ...extra];
+  process.stderr.write(`accuracy: npx ${args.join(' ')}\n`);
+  const started = process.hrtime.bigint();
+  const code = await new Promise<number | null>((done, fail) => {
+    const child = spawn('npx', args, { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('error', fail);
+    child.on('exit', (c, signal) => done(signal ? null : c));
+  });
+  const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (code !== 0) throw new BenchError(`the edge agent exited with ${code === null ? 'a signal' : `code ${code}`}; see its messages above`);
+  return { tracks: readText(tracksPath, 'tracks file'), summary: readSummary(summaryPath), wallSeconds };
+}
+
+/** JSON with NaN and Infinity written as null / strings rather than silently dropped. */
+const jsonSafe = (_key: string, value: unknown): unknown =>
+  typeof value === 'number' && !Number.isFinite(value) ? (Number.isNaN(value) ? null : String(value)) : value;
+
+async function main(argv: string[]): Promise<number> {
+  // Everything after `--` goes to `edge run` untouched (e.g. `-- --input-size 416x320`).
+  const split = argv.indexOf('--');
+  const extra = split < 0 ? [] : argv.slice(split + 1);
+  const options = {
+    video: { type: 'string' },
+    gt: { type: 'string' },
+    scene: { type: 'string' },
+    fps: { type: 'string' },
+    json: { type: 'string' },
+    'tracks-file': { type: 'string' },
+    'summary-file': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  } as const;
+  let parsed;
+  try {
+    parsed = parseArgs({ args: split < 0 ? argv : argv.slice(0, split), allowPositionals: false, strict: true, options });
+  } catch (error) {
+    throw new BenchError(`${(error as Error).message}\n${USAGE}`);
+  }
+  const v = parsed.values;
+  if (v.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (v['summary-file'] && !v['tracks-file']) throw new BenchError('--summary-file goes with --tracks-file (a run of the agent writes its own summary)');
+  const video = resolve(v.video ?? PETS09_VIDEO);
+  const gtPath = resolve(v.gt ?? PETS09_GT);
+  const scenePath = resolve(v.scene ?? PETS09_SCENE);
+  const fps = Number(v.fps ?? 10);
+  if (!(fps > 0)) throw new BenchError(`--fps must be a positive number, got "${v.fps}"`);
+
+  const scene: Scene = loadSceneFile(scenePath);
+  const gt = parseMot(readText(gtPath, 'ground truth'), gtPath);
+  const frames = gt.reduce((n, b) => Math.max(n, b.frame), 0);
+  const truth = countTrajectories(gt, scene, { framesPerSecond: fps, frames });
+
+  let tracksText: string;
+  let tracksSource: string;
+  let measured: CountSummary;
+  let countsFrom: string;
+  let wallSeconds: number | undefined;
+  if (v['tracks-file']) {
+    const tracksPath = resolve(v['tracks-file']);
+    tracksText = readText(tracksPath, 'tracks file');
+    tracksSource = tracksPath;
+    const hyp = parseMot(tracksText, tracksPath);
+    if (v['summary-file']) {
+      measured = readSummary(resolve(v['summary-file']));
+      countsFrom = `summary ${v['summary-file']}`;
+    } else {
+      measured = countTrajectories(hyp, scene, { framesPerSecond: fps, frames });
+      countsFrom = 'reference rules applied to the tracks file (not the edge counter)';
+    }
+  } else {
+    const dir = mkdtempSync(join(tmpdir(), 'byliv-accuracy-'));
+    try {
+      const run = await runEdge(video, scenePath, extra, dir);
+      tracksText = run.tracks;
+      tracksSource = 'edge agent --tracks';
+      measured = run.summary;
+      wallSeconds = run.wallSeconds;
+      countsFrom = 'edge agent --summary';
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  const hyp = parseMot(tracksText, tracksSource);
+  const report = buildReport(evaluateMot(gt, hyp), measured, truth);
+  const header = [
+    `PETS09-S2L1 accuracy: ${frames} GT frames, scene ${scenePath}, ${fps} fps`,
+    `tracks: ${tracksSource}; measured ${measured.frames} frames / ${measured.seconds.toFixed(1)} s`,
+    ...(wallSeconds !== undefined ? [`edge run: ${wallSeconds.toFixed(1)} s wall, ${(measured.frames / wallSeconds).toFixed(1)} frames/s (including start-up)`] : []),
+  ];
+  process.stdout.write(`${header.join('\n')}\n\n${formatReport(report, countsFrom)}\n`);
+  if (v.json) {
+    const out = { video, gt: gtPath, scene: scenePath, fps, tracks: tracksSource, countsFrom, wallSeconds, truth, measured, ...report };
+    writeFileSync(v.json, JSON.stringify(out, jsonSafe, 2) + '\n');
+  }
+  return 0;
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  process.stderr.write(`accuracy: ${(error as Error).message}\n`);
+  process.exitCode = 1;
+}
