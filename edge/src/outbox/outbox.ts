@@ -206,13 +206,19 @@ export class Outbox {
     });
   }
 
-  /** Deletes batches the broker acknowledged. Unknown ids (already acked or dropped) are ignored. */
-  ack(ids: readonly number[]): void {
-    if (ids.length === 0) return;
+  /**
+   * Deletes batches the broker acknowledged; returns how many were still queued. Unknown ids
+   * (acked twice after a resend, or dropped by the bounds meanwhile) are ignored.
+   */
+  ack(ids: readonly number[]): number {
+    if (ids.length === 0) return 0;
     try {
       const del = this.db.prepare('DELETE FROM batch WHERE id = ?');
-      this.db.transaction(() => {
-        for (const id of ids) this.rows -= del.run(id).changes;
+      return this.db.transaction(() => {
+        let removed = 0;
+        for (const id of ids) removed += del.run(id).changes;
+        this.rows -= removed;
+        return removed;
       })();
     } catch (error) {
       this.reload();

@@ -1,0 +1,4 @@
+/** The `publish` stage: the outbox sent to the MQTT broker, and the camera's retained status. */
+export { Publisher, type PublisherOptions, type PublisherEvent, type PublisherTls } from './publisher.ts';
+export { outboundPayload, OutboundRefusedError, type OutboundSchema } from './outbound.ts';
+export { cameraStatus, lastWill, type StatusReport, type StatusInput } from './status.ts';
