@@ -112,3 +112,56 @@ describe('evaluateMot on a hand-made sequence', () => {
     expect(m.idf1).toBeCloseTo(8 / 17, 12);
   });
 });
+
+describe('identity matching against brute force', () => {
+  /** Small deterministic generator (mulberry32), so a failure can be replayed. */
+  const rng = (seed: number) => () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+
+  /** Best IDTP over every one-to-one assignment of GT ids to hypothesis ids (or none). */
+  function bruteIdtp(gt: MotBox[], hyp: MotBox[]): number {
+    const gtIds = [...new Set(gt.map((b) => b.id))];
+    const hypIds = [...new Set(hyp.map((b) => b.id))];
+    const overlap = (g: number, h: number) =>
+      gt.filter((a) => a.id === g && hyp.some((b) => b.id === h && b.frame === a.frame && b.left === a.left)).length;
+    let best = 0;
+    const walk = (i: number, used: Set<number>, sum: number): void => {
+      if (i === gtIds.length) return void (best = Math.max(best, sum));
+      walk(i + 1, used, sum);
+      for (const h of hypIds) {
+        if (used.has(h)) continue;
+        used.add(h);
+        walk(i + 1, used, sum + overlap(gtIds[i], h));
+        used.delete(h);
+      }
+    };
+    walk(0, new Set(), 0);
+    return best;
+  }
+
+  it('finds the best IDTP on 200 random small sequences', () => {
+    const next = rng(7);
+    for (let round = 0; round < 200; round++) {
+      // 3 people on separate spots (x = 0, 100, 200), 6 frames; the tracker covers each
+      // box with probability 0.8 under one of 4 labels, and adds stray boxes at x = 300.
+      const g: MotBox[] = [];
+      const h: MotBox[] = [];
+      for (let f = 1; f <= 6; f++) {
+        const labels = [0, 1, 2, 3].sort(() => next() - 0.5);
+        for (let p = 0; p < 3; p++) {
+          g.push(box(f, p + 1, 100 * p));
+          if (next() < 0.8) h.push(box(f, 10 + labels[p], 100 * p));
+        }
+        if (next() < 0.2) h.push(box(f, 10 + labels[3], 300));
+      }
+      const m = evaluateMot(g, h);
+      expect(m.idtp, `round ${round}`).toBe(bruteIdtp(g, h));
+      expect(m.matches + m.fn).toBe(g.length);
+      expect(m.matches + m.fp).toBe(h.length);
+    }
+  });
+});
