@@ -158,6 +158,45 @@ describe('BinAggregator', () => {
   });
 });
 
+describe('BinAggregator on random streams', () => {
+  it('loses and invents nothing: totals, frames, consecutive seq and bin starts, valid batches', () => {
+    let s = 99;
+    const rand = () => ((s = (s * 16807) % 2147483647) / 2147483647);
+    for (let trial = 0; trial < 20; trial++) {
+      const agg = new BinAggregator(opts({ binSeconds: 10, origin: new Date(Date.UTC(2024, 0, 1, 0, 0, Math.floor(rand() * 60))) }));
+      const out: CountBatch[] = [];
+      let t = 0;
+      let steps = 0;
+      let forward = 0;
+      let entries = 0;
+      for (let i = 0; i < 500; i++) {
+        t += rand() < 0.02 ? 0.5 + rand() * 40 : 0.1; // now and then a long hole
+        const crossings: Crossing[] = rand() < 0.2 ? [{ lineId: 'south', direction: 'forward', cls: rand() < 0.5 ? 'person' : 'cyclist', time: t }] : [];
+        const zoneEvents: ZoneEvent[] = rand() < 0.1 ? [{ kind: 'entry', zoneId: 'bench', cls: 'person', time: t }] : [];
+        forward += crossings.length;
+        entries += zoneEvents.length;
+        steps++;
+        out.push(...agg.add(step(t, { crossings, zoneEvents })));
+      }
+      out.push(...agg.flush());
+      for (const b of out) CountBatch.parse(b);
+      const sum = (f: (b: CountBatch) => number) => out.reduce((a, b) => a + f(b), 0);
+      expect(sum((b) => b.quality.framesProcessed)).toBe(steps);
+      expect(sum((b) => b.lines.south.forward.person + b.lines.south.forward.cyclist)).toBe(forward);
+      expect(sum((b) => b.zones.bench.entries.person)).toBe(entries);
+      out.forEach((b, i) => {
+        expect(b.seq).toBe(i);
+        if (i > 0) expect(Date.parse(b.binStart) - Date.parse(out[i - 1].binStart)).toBe(10_000);
+        expect(b.quality.gapSeconds).toBeLessThanOrEqual(10);
+      });
+      // Frames come 0.1 s apart or after a long hole, so the time not counted as gap is exactly
+      // one frame period per frame (up to the 3-decimal rounding of each bin's gap).
+      const covered = sum((b) => b.binSeconds - b.quality.gapSeconds);
+      expect(Math.abs(covered - steps * 0.1)).toBeLessThan(0.0005 * out.length + 1e-6);
+    }
+  });
+});
+
 describe('dwellBin', () => {
   it('puts a dwell in [edge i−1, edge i), the last bin open', () => {
     expect(dwellBin(0)).toBe(0);

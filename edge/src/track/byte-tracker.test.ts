@@ -72,6 +72,15 @@ describe('ByteTracker', () => {
     expect(ids(tr.update([person(100, 100)], 2.3))).toEqual([2]);
   });
 
+  it('starts afresh when time goes backwards (a new stream), without reusing ids', () => {
+    const tr = new ByteTracker();
+    run(tr, [[person(100, 100)], [person(104, 100)]], 500);
+    expect(tr.size).toBe(1);
+    const out = run(tr, [[person(300, 300)], [person(304, 300)]], 0);
+    expect(tr.size).toBe(1);
+    expect(ids(out[1])).toEqual([2]);
+  });
+
   it('continues a track with a low-score box, but a low-score box never starts one', () => {
     const tr = new ByteTracker();
     const out = run(tr, [

@@ -109,7 +109,11 @@ export class ByteTracker {
    */
   update(detections: readonly Detection[], time: number): TrackedObject[] {
     const o = this.o;
-    const dt = this.lastTime === null ? 0 : Math.max(0, time - this.lastTime);
+    if (!Number.isFinite(time)) throw new Error(`tracker: time must be a finite number of seconds, got ${time}`);
+    // Time going backwards means a new stream: nothing from the old one can be matched.
+    // Ids keep counting up, so the counters downstream never see an id twice.
+    if (this.lastTime !== null && time < this.lastTime) this.tracks = [];
+    const dt = this.lastTime === null || time < this.lastTime ? 0 : time - this.lastTime;
     this.lastTime = time;
     const steps = dt / o.kalmanStepSeconds;
 
