@@ -2,7 +2,7 @@
  * The publisher against a real Mosquitto: order, acknowledgement, a broker crash, refused
  * credentials, the last will, and the privacy check on every message that reached the broker.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -257,6 +257,36 @@ describe('Publisher (real Mosquitto)', () => {
     await events.until(() => events.of('offline').length >= 2);
     expect(events.of('offline')[0].reason).toMatch(/ECONNREFUSED/);
     expect(await p.drain(10)).toEqual({ sent: 0, queued: 3 });
+  });
+
+  it('publishes over TLS to a broker it trusts, and to none it does not', async () => {
+    const dir = tempDir();
+    const certfile = join(dir, 'broker.crt');
+    const keyfile = join(dir, 'broker.key');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', keyfile, '-out', certfile], { stdio: 'ignore' });
+    const ca = readFileSync(certfile, 'utf8');
+    const b = await TestBroker.start({ tls: { certfile, keyfile } });
+    brokers.push(b);
+    expect(b.url).toMatch(/^mqtts:/);
+    const seen = await Collector.connect(b.url, { ca });
+    collectors.push(seen);
+
+    const untrusting = outbox();
+    untrusting.enqueue(sampleBatch(0));
+    const { publisher: stranger, events: strangerEvents } = publisher(b, untrusting); // no CA: the self-signed broker is not trusted
+    stranger.start();
+    await strangerEvents.until(() => strangerEvents.of('offline').length >= 1);
+    expect(strangerEvents.of('offline')[0].reason).toMatch(/self[- ]signed/i);
+    expect(untrusting.depth()).toBe(1);
+    await stranger.stop();
+
+    const box = outbox();
+    box.enqueue(sampleBatch(0));
+    const { publisher: p } = publisher(b, box, { tls: { ca } });
+    p.start();
+    expect(await p.drain(60_000)).toEqual({ sent: 1, queued: 0 });
+    await seen.until(() => seen.counts().length === 1);
+    expect(seen.counts()).toEqual([sampleBatch(0)]);
   });
 
   it('refuses a URL that is not MQTT, and TLS options without mqtts://', () => {

@@ -35,6 +35,8 @@ export interface TestBrokerOptions {
   binary?: string;
   /** When given, anonymous clients are refused and only these user → password pairs get in. */
   users?: Record<string, string>;
+  /** PEM files: the listener then speaks MQTT over TLS only (mqtts://). */
+  tls?: { certfile: string; keyfile: string };
 }
 
 export class TestBroker {
@@ -46,24 +48,26 @@ export class TestBroker {
     private readonly dir: string,
     private readonly binary: string,
     private users: Record<string, string> | undefined,
+    private readonly tls: TestBrokerOptions['tls'],
   ) {}
 
   static async start(options: TestBrokerOptions = {}): Promise<TestBroker> {
     const binary = options.binary ?? MOSQUITTO;
     if (!existsSync(binary)) throw mosquittoMissing(binary);
-    const broker = new TestBroker(await freePort(), mkdtempSync(join(tmpdir(), 'byliv-mosquitto-')), binary, options.users);
+    const broker = new TestBroker(await freePort(), mkdtempSync(join(tmpdir(), 'byliv-mosquitto-')), binary, options.users, options.tls);
     await broker.launch();
     return broker;
   }
 
   get url(): string {
-    return `mqtt://127.0.0.1:${this.port}`;
+    return `${this.tls ? 'mqtts' : 'mqtt'}://127.0.0.1:${this.port}`;
   }
 
   private writeConfig(): string {
     const lines = [`listener ${this.port} 127.0.0.1`, 'persistence false', 'log_dest stderr', 'log_type error', 'log_type warning'];
     // As root, mosquitto would switch to its own user and lose access to our temp folder.
     if (process.getuid?.() === 0) lines.push('user root');
+    if (this.tls) lines.push(`certfile ${this.tls.certfile}`, `keyfile ${this.tls.keyfile}`);
     if (this.users) {
       lines.push('allow_anonymous false', `password_file ${this.writePasswords()}`);
     } else {
@@ -180,7 +184,7 @@ export class Collector {
     });
   }
 
-  static async connect(url: string, auth: { username?: string; password?: string } = {}): Promise<Collector> {
+  static async connect(url: string, auth: { username?: string; password?: string; ca?: string } = {}): Promise<Collector> {
     const client = connect(url, { ...auth, clientId: `collector-${process.pid}-${Math.random().toString(36).slice(2)}`, reconnectPeriod: 50, resubscribe: false });
     const collector = new Collector(client);
     await collector.until(() => collector.subscriptions >= 1);
