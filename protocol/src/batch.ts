@@ -62,7 +62,12 @@ export const CountBatch = z
   .strict();
 export type CountBatch = z.infer<typeof CountBatch>;
 
-/** The deterministic batch id: the same bin of the same camera always gets the same id. */
-export function batchIdFor(site: string, camera: string, binStart: string): string {
-  return `${site}/${camera}/${binStart}`;
+/**
+ * The deterministic batch id: the same bin of the same camera always gets the same id, so a
+ * replayed file dedups at the hub. A live agent passes its `session` (when it started): a
+ * restart in the middle of a bin then sends a second, partial batch for that bin rather
+ * than one the hub would drop as a duplicate.
+ */
+export function batchIdFor(site: string, camera: string, binStart: string, session?: string): string {
+  return session ? `${site}/${camera}/${binStart}@${session}` : `${site}/${camera}/${binStart}`;
 }

@@ -48,6 +48,8 @@ export interface BinAggregatorOptions {
   firstSeq?: number;
   /** A hole between two frames longer than this many frame periods is a gap (default 3). */
   gapFrames?: number;
+  /** Set for live streams (see batchIdFor): tells apart the partial bins of two agent runs. */
+  session?: string;
 }
 
 /** What one processed frame contributes. */
@@ -111,6 +113,7 @@ export class BinAggregator {
       framesPerSecond,
       firstSeq,
       gapFrames: options.gapFrames ?? 3,
+      session: options.session ?? '',
     };
     this.originSeconds = origin.getTime() / 1000;
     this.framePeriod = 1 / framesPerSecond;
@@ -227,7 +230,7 @@ export class BinAggregator {
     const flows = [...bin.flows.values()].sort((a, b) => (a.from === b.from ? cmp(a.to, b.to) : cmp(a.from, b.from)));
     return {
       v: PROTOCOL_VERSION,
-      batchId: batchIdFor(this.o.site, this.o.camera, binStart),
+      batchId: batchIdFor(this.o.site, this.o.camera, binStart, this.o.session),
       site: this.o.site,
       camera: this.o.camera,
       seq: this.o.firstSeq + (bin.k - this.firstK),
