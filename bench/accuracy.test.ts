@@ -1,15 +1,16 @@
 /**
- * bench/accuracy.ts as a real process in --tracks-file mode (no agent needed): the ground
- * truth scored against itself, a damaged copy of it, and a broken file.
+ * bench/accuracy.ts as a real process: in --tracks-file mode (no agent needed) on the ground
+ * truth, a damaged copy of it and a broken file; and one short run of the real agent.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { PETS09_GT, REPO_ROOT } from './mot/paths.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'byliv-accuracy-test-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function bench(...args: string[]) {
   const r = spawnSync('npx', ['tsx', 'bench/accuracy.ts', ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
@@ -49,5 +50,30 @@ describe('bench/accuracy.ts --tracks-file', () => {
     const r = bench('--tracks-file', file);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`${file}:2: left (column 3) is not a number: "ten"`);
+  });
+});
+
+describe('bench/accuracy.ts running the agent', () => {
+  it('runs edge run on the first 30 frames, keeps its files and scores only those frames', () => {
+    const keep = join(dir, 'kept');
+    const json = join(dir, 'short.json');
+    const r = bench('--keep-dir', keep, '--json', json, '--', '--max-frames', '30', '--quiet');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/frames 1-30 of 795/);
+    expect(existsSync(join(keep, 'tracks.txt'))).toBe(true);
+    const out = JSON.parse(readFileSync(json, 'utf8'));
+    expect(out.frames).toBe(30);
+    expect(out.measured.frames).toBe(30);
+    expect(out.countsFrom).toBe('edge agent --summary');
+    // Only the GT boxes of frames 1-30 are scored; the agent does find people in them.
+    const gtBoxes = readFileSync(PETS09_GT, 'utf8').trim().split('\n').filter((l) => Number(l.split(',')[0]) <= 30).length;
+    expect(out.mot.numGt).toBe(gtBoxes);
+    expect(out.mot.matches).toBeGreaterThan(0);
+    // The kept files score the same way when read back.
+    const again = join(dir, 'again.json');
+    expect(bench('--tracks-file', join(keep, 'tracks.txt'), '--summary-file', join(keep, 'summary.json'), '--json', again).code).toBe(0);
+    const back = JSON.parse(readFileSync(again, 'utf8'));
+    expect(back.mot).toEqual(out.mot);
+    expect(back.lines).toEqual(out.lines);
   });
 });

@@ -12,7 +12,7 @@
  * counting rules (which tests the tracker, not the edge counter).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -32,6 +32,8 @@ const USAGE = `Usage: npx tsx bench/accuracy.ts [options] [-- <extra edge run op
   --scene <scene.json>   lines and zones (default: bench/scenes/pets09.json)
   --fps <n>              frame rate for person-seconds of the ground truth (default 10)
   --json <out.json>      also write the full report as JSON
+  --keep-dir <dir>       keep the agent's tracks.txt and summary.json there (for tuning with
+                         --tracks-file/--summary-file later); default: a temp folder, removed
   --tracks-file <file>   evaluate this MOTChallenge file instead of running the agent
   --summary-file <file>  with --tracks-file: the CountSummary to compare (default: counts
                          implied by the tracks file under the reference rules)
@@ -67,10 +69,10 @@ function readText(path: string, what: string): string {
 }
 
 /** `npx tsx edge/src/cli.ts run …` as a child process, its progress passed through to stderr. */
-async function runEdge(video: string, scene: string, extra: string[], dir: string): Promise<EdgeOutput> {
+async function runEdge(video: string, scene: string, extra: string[], dir: string, dataDir: string): Promise<EdgeOutput> {
   const summaryPath = join(dir, 'summary.json');
   const tracksPath = join(dir, 'tracks.txt');
-  const args = ['tsx', 'edge/src/cli.ts', 'run', '--source', video, '--scene', scene, '--summary', summaryPath, '--tracks', tracksPath, '--data-dir', join(dir, 'edge-data'), ...extra];
+  const args = ['tsx', 'edge/src/cli.ts', 'run', '--source', video, '--scene', scene, '--summary', summaryPath, '--tracks', tracksPath, '--data-dir', dataDir, ...extra];
   process.stderr.write(`accuracy: npx ${args.join(' ')}\n`);
   const started = process.hrtime.bigint();
   const code = await new Promise<number | null>((done, fail) => {
@@ -97,6 +99,7 @@ async function main(argv: string[]): Promise<number> {
     scene: { type: 'string' },
     fps: { type: 'string' },
     json: { type: 'string' },
+    'keep-dir': { type: 'string' },
     'tracks-file': { type: 'string' },
     'summary-file': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
@@ -112,6 +115,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
+  if (v['keep-dir'] && v['tracks-file']) throw new BenchError('--keep-dir keeps what an agent run writes; with --tracks-file nothing is run');
   if (v['summary-file'] && !v['tracks-file']) throw new BenchError('--summary-file goes with --tracks-file (a run of the agent writes its own summary)');
   const video = resolve(v.video ?? PETS09_VIDEO);
   const gtPath = resolve(v.gt ?? PETS09_GT);
@@ -120,9 +124,8 @@ async function main(argv: string[]): Promise<number> {
   if (!(fps > 0)) throw new BenchError(`--fps must be a positive number, got "${v.fps}"`);
 
   const scene: Scene = loadSceneFile(scenePath);
-  const gt = parseMot(readText(gtPath, 'ground truth'), gtPath);
-  const frames = gt.reduce((n, b) => Math.max(n, b.frame), 0);
-  const truth = countTrajectories(gt, scene, { framesPerSecond: fps, frames });
+  const gtAll = parseMot(readText(gtPath, 'ground truth'), gtPath);
+  const gtFrames = gtAll.reduce((n, b) => Math.max(n, b.frame), 0);
 
   let tracksText: string;
   let tracksSource: string;
@@ -138,33 +141,42 @@ async function main(argv: string[]): Promise<number> {
       measured = readSummary(resolve(v['summary-file']));
       countsFrom = `summary ${v['summary-file']}`;
     } else {
-      measured = countTrajectories(hyp, scene, { framesPerSecond: fps, frames });
+      measured = countTrajectories(hyp, scene, { framesPerSecond: fps, frames: gtFrames });
       countsFrom = 'reference rules applied to the tracks file (not the edge counter)';
     }
   } else {
-    const dir = mkdtempSync(join(tmpdir(), 'byliv-accuracy-'));
+    const keep = v['keep-dir'] ? resolve(v['keep-dir']) : undefined;
+    if (keep) mkdirSync(keep, { recursive: true });
+    // The agent's outbox goes to a temp folder in any case; tracks and summary too unless kept.
+    const temp = mkdtempSync(join(tmpdir(), 'byliv-accuracy-'));
+    const dir = keep ?? temp;
     try {
-      const run = await runEdge(video, scenePath, extra, dir);
+      const run = await runEdge(video, scenePath, extra, dir, join(temp, 'edge-data'));
       tracksText = run.tracks;
-      tracksSource = 'edge agent --tracks';
+      tracksSource = keep ? `edge agent --tracks (kept in ${join(dir, 'tracks.txt')})` : 'edge agent --tracks';
       measured = run.summary;
       wallSeconds = run.wallSeconds;
       countsFrom = 'edge agent --summary';
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(temp, { recursive: true, force: true });
     }
   }
 
-  const hyp = parseMot(tracksText, tracksSource);
+  // A run cut short (`-- --max-frames N`) is scored on the frames it saw, so a quick tuning
+  // run gives comparable figures instead of counting every later GT box as a miss.
+  const frames = Math.min(gtFrames, measured.frames);
+  const gt = gtAll.filter((b) => b.frame <= frames);
+  const hyp = parseMot(tracksText, tracksSource).filter((b) => b.frame <= frames);
+  const truth = countTrajectories(gt, scene, { framesPerSecond: fps, frames });
   const report = buildReport(evaluateMot(gt, hyp), measured, truth);
   const header = [
-    `PETS09-S2L1 accuracy: ${frames} GT frames, scene ${scenePath}, ${fps} fps`,
+    `PETS09-S2L1 accuracy: frames 1-${frames}${frames < gtFrames ? ` of ${gtFrames} (the run stopped there)` : ''}, scene ${scenePath}, ${fps} fps`,
     `tracks: ${tracksSource}; measured ${measured.frames} frames / ${measured.seconds.toFixed(1)} s`,
     ...(wallSeconds !== undefined ? [`edge run: ${wallSeconds.toFixed(1)} s wall, ${(measured.frames / wallSeconds).toFixed(1)} frames/s (including start-up)`] : []),
   ];
   process.stdout.write(`${header.join('\n')}\n\n${formatReport(report, countsFrom)}\n`);
   if (v.json) {
-    const out = { video, gt: gtPath, scene: scenePath, fps, tracks: tracksSource, countsFrom, wallSeconds, truth, measured, ...report };
+    const out = { video, gt: gtPath, scene: scenePath, fps, frames, tracks: tracksSource, countsFrom, wallSeconds, truth, measured, ...report };
     writeFileSync(v.json, JSON.stringify(out, jsonSafe, 2) + '\n');
   }
   return 0;
