@@ -104,9 +104,9 @@ describe('OnnxDetector on PETS09 with the default model', () => {
     const other = await createOnnxDetector(manifestPath, { scoreThreshold: 0.5, inputWidth: 512, inputHeight: 384, threads: 1 });
     try {
       expect([other.inputWidth, other.inputHeight]).toEqual([512, 384]);
-      const totals = await score(other, FRAMES.slice(0, 3).map((n) => frameAt(n, 512, 384)));
-      expect(totals.recall).toBeGreaterThanOrEqual(0.8);
-      expect(totals.precision).toBeGreaterThanOrEqual(0.8);
+      const totals = await score(other, FRAMES.map((n) => frameAt(n, 512, 384)));
+      expect(totals.recall, `tp ${totals.truePositives}, misses ${totals.misses}`).toBeGreaterThanOrEqual(0.8);
+      expect(totals.precision, `tp ${totals.truePositives}, fp ${totals.falsePositives}`).toBeGreaterThanOrEqual(0.8);
     } finally {
       await other.close();
     }
