@@ -3,7 +3,10 @@
  * ground truth, at several score thresholds and input sizes, and the bare inference rate
  * (frames per second of the ONNX Runtime call alone, after a warm-up).
  *
- *   npx tsx bench/detector.ts [--every N] [--size WxH ...] [--threads T] [--model manifest.json]
+ *   npx tsx bench/detector.ts [--every N] [--size WxH ...] [--nms IOU] [--threads T] [--model manifest.json] [--compare-centre]
+ *
+ * --compare-centre also decodes NanoDet with cells measured from their corner (x * s) instead
+ * of their centre ((x + 0.5) * s), the check that chose the decoder's convention.
  *
  * One ffmpeg child per size decodes the whole video to raw frames at the model's input size
  * (bilinear, as the edge agent's source stage does); frames stay in memory only.
@@ -13,15 +16,13 @@ import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { defaultManifestPath, type RawDetection } from '@byliv/models';
-import { createOnnxDetector, toSource, type OnnxDetector } from '../edge/src/detect/index.ts';
+import { DEFAULT_NMS_IOU, DEFAULT_SCORE_THRESHOLD, createOnnxDetector, toSource, type OnnxDetector } from '../edge/src/detect/index.ts';
 import { FrameSplitter } from '../edge/src/source/index.ts';
 import type { Frame } from '../edge/src/types.ts';
 import { byFrame, parseMot, PETS09_GT, PETS09_VIDEO } from './mot/index.ts';
 import { MatchTotals, matchFrame, type Box } from './detection-match.ts';
 
 const THRESHOLDS = [0.05, 0.1, 0.2, 0.3, 0.4, 0.5];
-/** Cell-centre conventions compared: NanoDet measures from (x + 0.5) * s, or from x * s. */
-const CENTRES = [0.5, 0];
 const WARM_UP = 5;
 const SOURCE_WIDTH = 768;
 const SOURCE_HEIGHT = 576;
@@ -32,12 +33,17 @@ const { values } = parseArgs({
     size: { type: 'string', multiple: true },
     threads: { type: 'string' },
     model: { type: 'string' },
+    nms: { type: 'string' },
+    'compare-centre': { type: 'boolean', default: false },
   },
 });
 const every = Number(values.every);
 if (!Number.isInteger(every) || every < 1) throw new Error(`--every must be a whole number >= 1, got ${values.every}`);
 const threads = values.threads ? Number(values.threads) : availableParallelism();
 const manifestPath = values.model ?? defaultManifestPath();
+const nmsIou = values.nms ? Number(values.nms) : DEFAULT_NMS_IOU;
+/** Cell-centre conventions: NanoDet measures from (x + 0.5) * s, the alternative from x * s. */
+const CENTRES = values['compare-centre'] ? [0.5, 0] : [0.5];
 const sizes = (values.size ?? ['416x416']).map((s) => {
   const m = /^(\d+)x(\d+)$/.exec(s);
   if (!m) throw new Error(`--size must look like 416x320, got ${s}`);
@@ -49,22 +55,32 @@ for (const [frame, boxes] of byFrame(parseMot(readFileSync(PETS09_GT, 'utf8'), P
   truthByFrame.set(frame - 1, boxes.map((b) => [b.left, b.top, b.left + b.width, b.top + b.height] as const));
 }
 
-/** All frames of the video at width x height, one at a time, from one ffmpeg child. */
-async function* videoFrames(width: number, height: number): AsyncGenerator<Uint8Array> {
-  const child = spawn('ffmpeg', ['-v', 'error', '-nostdin', '-i', PETS09_VIDEO, '-vf', `scale=${width}:${height}:flags=bilinear`, '-f', 'rawvideo', '-pix_fmt', 'bgr24', '-'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+/** Frames of the video at width x height (all, or the first `limit`), from one ffmpeg child. */
+async function* videoFrames(width: number, height: number, limit?: number): AsyncGenerator<Uint8Array> {
+  const args = ['-v', 'error', '-nostdin', '-i', PETS09_VIDEO, '-vf', `scale=${width}:${height}:flags=bilinear`];
+  if (limit !== undefined) args.push('-frames:v', String(limit));
+  const child = spawn('ffmpeg', [...args, '-f', 'rawvideo', '-pix_fmt', 'bgr24', '-'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
   const splitter = new FrameSplitter(width * height * 3);
-  for await (const chunk of child.stdout) yield* splitter.push(chunk as Buffer);
+  let complete = false;
+  try {
+    for await (const chunk of child.stdout) yield* splitter.push(chunk as Buffer);
+    complete = true;
+  } finally {
+    if (!complete) child.kill(); // the consumer stopped early
+  }
   const code = await exited;
-  if (code !== 0) throw new Error(`ffmpeg exited with ${code} decoding ${PETS09_VIDEO}`);
+  if (code !== 0) throw new Error(`ffmpeg exited with ${code} decoding ${PETS09_VIDEO}: ${stderr.trim()}`);
 }
 
 interface SizeResult {
   size: string;
   frames: number;
   msPerFrame: number;
+  /** Decoding at the detector's default threshold, for comparison with inference. */
+  decodeMsPerFrame: number;
   /** totals[centre][threshold] */
   totals: MatchTotals[][];
 }
@@ -73,6 +89,7 @@ async function benchSize(detector: OnnxDetector): Promise<SizeResult> {
   const { inputWidth: width, inputHeight: height } = detector;
   const totals = CENTRES.map(() => THRESHOLDS.map(() => new MatchTotals()));
   let inferMs = 0;
+  let decodeMs = 0;
   let timed = 0;
   let index = -1;
   let frames = 0;
@@ -83,8 +100,12 @@ async function benchSize(detector: OnnxDetector): Promise<SizeResult> {
     const started = performance.now();
     const outputs = await detector.infer([frame]);
     const ms = performance.now() - started;
+    const decodeStarted = performance.now();
+    detector.decode(outputs, 0, { scoreThreshold: DEFAULT_SCORE_THRESHOLD });
+    const decodeTook = performance.now() - decodeStarted;
     if (frames++ >= WARM_UP) {
       inferMs += ms;
+      decodeMs += decodeTook;
       timed++;
     }
     const truth = truthByFrame.get(index) ?? [];
@@ -96,15 +117,46 @@ async function benchSize(detector: OnnxDetector): Promise<SizeResult> {
       THRESHOLDS.forEach((t, ti) => totals[ci][ti].add(matchFrame(persons.filter((d) => d.score >= t), truth)));
     });
   }
-  return { size: `${width}x${height}`, frames, msPerFrame: inferMs / Math.max(1, timed), totals };
+  return { size: `${width}x${height}`, frames, msPerFrame: inferMs / Math.max(1, timed), decodeMsPerFrame: decodeMs / Math.max(1, timed), totals };
 }
 
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`.padStart(7);
 
-console.log(`detector bench: ${manifestPath}, PETS09-S2L1 every ${every} frame(s), ${threads} intra-op threads, persons at IoU 0.5`);
+/**
+ * The CPU is shared, so the video pass's mean is at the mercy of whatever else runs. Here
+ * each size runs one frame alone and as a batch of 4, in turn, and the median is kept so
+ * bursts of other load drop out. Sizes are timed one after the other, never with two
+ * sessions open: an idle session's threads spin for a while and would slow the other.
+ */
+async function medianTiming(size: { width: number; height: number }, rounds: number): Promise<{ size: string; single: number; batched: number }> {
+  const detector = await createOnnxDetector(manifestPath, { inputWidth: size.width, inputHeight: size.height, threads });
+  try {
+    let frame: Frame | undefined;
+    for await (const pixels of videoFrames(size.width, size.height, 1)) {
+      frame = { index: 0, time: 0, pixels, width: size.width, height: size.height, sourceWidth: SOURCE_WIDTH, sourceHeight: SOURCE_HEIGHT };
+    }
+    if (!frame) throw new Error('the video has no frames');
+    const single: number[] = [];
+    const batched: number[] = [];
+    for (let round = -3; round < rounds; round++) {
+      let t = performance.now();
+      await detector.infer([frame]);
+      if (round >= 0) single.push(performance.now() - t);
+      t = performance.now();
+      await detector.infer([frame, frame, frame, frame]);
+      if (round >= 0) batched.push((performance.now() - t) / 4);
+    }
+    const median = (v: number[]) => v.sort((x, y) => x - y)[v.length >> 1];
+    return { size: `${size.width}x${size.height}`, single: median(single), batched: median(batched) };
+  } finally {
+    await detector.close();
+  }
+}
+
+console.log(`detector bench: ${manifestPath}, PETS09-S2L1 every ${every} frame(s), ${threads} intra-op threads, NMS IoU ${nmsIou}, persons matched at IoU 0.5`);
 const results: SizeResult[] = [];
 for (const size of sizes) {
-  const detector = await createOnnxDetector(manifestPath, { inputWidth: size.width, inputHeight: size.height, threads, scoreThreshold: THRESHOLDS[0] });
+  const detector = await createOnnxDetector(manifestPath, { inputWidth: size.width, inputHeight: size.height, threads, scoreThreshold: THRESHOLDS[0], iouThreshold: nmsIou });
   try {
     results.push(await benchSize(detector));
   } finally {
@@ -121,4 +173,15 @@ for (const r of results) {
       console.log(`${head}  | ${c.toFixed(1).padStart(6)} | ${t.toFixed(2)}  ${pct(m.precision)}  ${pct(m.recall)}  ${m.meanIou.toFixed(3).padStart(8)}   (tp ${m.truePositives}, fp ${m.falsePositives}, miss ${m.misses})`);
     }),
   );
+}
+console.log('(infer ms: mean of session.run over the video pass, after a warm-up of 5 frames)');
+const decodeLine = results.map((r) => `${r.size} ${r.decodeMsPerFrame.toFixed(2)} ms`).join(', ');
+console.log(`decode + NMS at score >= ${DEFAULT_SCORE_THRESHOLD} (persons, bicycles): ${decodeLine} a frame`);
+
+const ROUNDS = 20;
+console.log(`\ntiming, median of ${ROUNDS} rounds (session.run only):`);
+console.log('size      1 frame ms   fps   | batch of 4, ms/frame   fps');
+for (const size of sizes) {
+  const t = await medianTiming(size, ROUNDS);
+  console.log(`${t.size.padEnd(9)} ${t.single.toFixed(1).padStart(10)}  ${(1000 / t.single).toFixed(1).padStart(5)}  | ${t.batched.toFixed(1).padStart(20)}  ${(1000 / t.batched).toFixed(1).padStart(5)}`);
 }
