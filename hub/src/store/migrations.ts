@@ -1,0 +1,186 @@
+/**
+ * The hub schema, as an ordered list of migrations. A migration is never edited once
+ * released: a change is a new entry at the end. `PRAGMA user_version` holds how many have
+ * been applied; `schema_migrations` records when each one was.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'sites, cameras, scenes, installations',
+    sql: `
+      CREATE TABLE sites (
+        site        TEXT PRIMARY KEY,
+        name        TEXT,
+        created_at  TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE cameras (
+        site           TEXT NOT NULL REFERENCES sites(site),
+        camera         TEXT NOT NULL,
+        mqtt_username  TEXT NOT NULL UNIQUE,
+        -- scrypt$N$r$p$salt$hash (base64): see auth/secrets.ts
+        password_hash  TEXT NOT NULL,
+        created_at     TEXT NOT NULL,
+        PRIMARY KEY (site, camera)
+      ) STRICT;
+
+      CREATE TABLE installations (
+        id            TEXT PRIMARY KEY,
+        site          TEXT NOT NULL REFERENCES sites(site),
+        name          TEXT NOT NULL,
+        kind          TEXT NOT NULL,
+        installed_at  TEXT NOT NULL,
+        removed_at    TEXT,
+        created_at    TEXT NOT NULL,
+        CHECK (removed_at IS NULL OR removed_at > installed_at)
+      ) STRICT;
+
+      -- A camera's scene changes over time (a line moved, a zone added); every version is kept
+      -- so old counts are read against the lines they were counted on.
+      CREATE TABLE scenes (
+        id          INTEGER PRIMARY KEY,
+        site        TEXT NOT NULL,
+        camera      TEXT NOT NULL,
+        version     INTEGER NOT NULL,
+        scene_json  TEXT NOT NULL,
+        valid_from  TEXT NOT NULL,
+        FOREIGN KEY (site, camera) REFERENCES cameras(site, camera),
+        UNIQUE (site, camera, version)
+      ) STRICT;
+
+      CREATE TABLE scene_lines (
+        scene_id      INTEGER NOT NULL REFERENCES scenes(id) ON DELETE CASCADE,
+        line_id       TEXT NOT NULL,
+        name          TEXT,
+        installation  TEXT REFERENCES installations(id),
+        PRIMARY KEY (scene_id, line_id)
+      ) STRICT;
+
+      CREATE TABLE scene_zones (
+        scene_id      INTEGER NOT NULL REFERENCES scenes(id) ON DELETE CASCADE,
+        zone_id       TEXT NOT NULL,
+        name          TEXT,
+        installation  TEXT REFERENCES installations(id),
+        PRIMARY KEY (scene_id, zone_id)
+      ) STRICT;
+    `,
+  },
+  {
+    version: 2,
+    name: 'count bins and their normalised counts',
+    sql: `
+      CREATE TABLE count_bins (
+        batch_id          TEXT PRIMARY KEY,
+        site              TEXT NOT NULL,
+        camera            TEXT NOT NULL,
+        seq               INTEGER NOT NULL,
+        bin_start         TEXT NOT NULL,
+        -- the same instant as epoch milliseconds, for range queries and rollups
+        bin_start_ms      INTEGER NOT NULL,
+        bin_seconds       INTEGER NOT NULL,
+        frames_processed  INTEGER NOT NULL,
+        frames_expected   INTEGER NOT NULL,
+        gap_seconds       REAL NOT NULL,
+        received_at       TEXT NOT NULL,
+        -- the batch as validated (the schema's canonical form)
+        payload           TEXT NOT NULL,
+        FOREIGN KEY (site, camera) REFERENCES cameras(site, camera)
+      ) STRICT;
+      CREATE INDEX count_bins_by_camera_time ON count_bins (site, camera, bin_start_ms);
+      CREATE INDEX count_bins_by_time ON count_bins (bin_start_ms);
+
+      CREATE TABLE line_counts (
+        batch_id  TEXT NOT NULL REFERENCES count_bins(batch_id) ON DELETE CASCADE,
+        line_id   TEXT NOT NULL,
+        class     TEXT NOT NULL CHECK (class IN ('person', 'cyclist')),
+        forward   INTEGER NOT NULL,
+        backward  INTEGER NOT NULL,
+        PRIMARY KEY (batch_id, line_id, class)
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE TABLE zone_counts (
+        batch_id  TEXT NOT NULL REFERENCES count_bins(batch_id) ON DELETE CASCADE,
+        zone_id   TEXT NOT NULL,
+        class     TEXT NOT NULL CHECK (class IN ('person', 'cyclist')),
+        entries   INTEGER NOT NULL,
+        exits     INTEGER NOT NULL,
+        PRIMARY KEY (batch_id, zone_id, class)
+      ) STRICT, WITHOUT ROWID;
+
+      -- Zone figures that are not split by class.
+      CREATE TABLE zone_bins (
+        batch_id          TEXT NOT NULL REFERENCES count_bins(batch_id) ON DELETE CASCADE,
+        zone_id           TEXT NOT NULL,
+        person_seconds    REAL NOT NULL,
+        occupancy_max     INTEGER NOT NULL,
+        occupancy_mean    REAL NOT NULL,
+        dwell_histogram   TEXT NOT NULL,
+        PRIMARY KEY (batch_id, zone_id)
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE TABLE flows (
+        batch_id   TEXT NOT NULL REFERENCES count_bins(batch_id) ON DELETE CASCADE,
+        from_zone  TEXT NOT NULL,
+        to_zone    TEXT NOT NULL,
+        count      INTEGER NOT NULL,
+        PRIMARY KEY (batch_id, from_zone, to_zone)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 3,
+    name: 'camera status, dead letters, API tokens, audit log',
+    sql: `
+      CREATE TABLE camera_status (
+        id           INTEGER PRIMARY KEY,
+        site         TEXT NOT NULL,
+        camera       TEXT NOT NULL,
+        state        TEXT NOT NULL CHECK (state IN ('online', 'offline')),
+        at           TEXT NOT NULL,
+        received_at  TEXT NOT NULL,
+        payload      TEXT NOT NULL,
+        FOREIGN KEY (site, camera) REFERENCES cameras(site, camera),
+        -- a retained status is delivered again on every resubscription: kept once
+        UNIQUE (site, camera, at, state)
+      ) STRICT;
+      CREATE INDEX camera_status_latest ON camera_status (site, camera, id);
+
+      CREATE TABLE dead_letters (
+        id           INTEGER PRIMARY KEY,
+        received_at  TEXT NOT NULL,
+        topic        TEXT NOT NULL,
+        reason       TEXT NOT NULL,
+        -- who sent it, where known (MQTT username of the embedded broker's client)
+        sender       TEXT,
+        -- the first bytes only: a dead letter must not become a way to fill the disk
+        payload      BLOB NOT NULL,
+        size         INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE api_tokens (
+        id          INTEGER PRIMARY KEY,
+        role        TEXT NOT NULL CHECK (role IN ('admin', 'planner', 'researcher')),
+        -- sha256 of the token (hex); the token itself is shown once and never stored
+        token_hash  TEXT NOT NULL UNIQUE,
+        label       TEXT,
+        created_at  TEXT NOT NULL,
+        revoked_at  TEXT
+      ) STRICT;
+
+      CREATE TABLE audit_log (
+        id        INTEGER PRIMARY KEY,
+        at        TEXT NOT NULL,
+        token_id  INTEGER REFERENCES api_tokens(id),
+        role      TEXT,
+        action    TEXT NOT NULL,
+        detail    TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
+];
