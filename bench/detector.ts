@@ -3,7 +3,7 @@
  * ground truth, at several score thresholds and input sizes, and the bare inference rate
  * (frames per second of the ONNX Runtime call alone, after a warm-up).
  *
- *   npx tsx bench/detector.ts [--every N] [--size WxH ...] [--nms IOU] [--threads T] [--model manifest.json] [--compare-centre]
+ *   npx tsx bench/detector.ts [--every N] [--size WxH ...] [--nms IOU] [--threads T] [--model manifest.json] [--compare-centre] [--spin]
  *
  * --compare-centre also decodes NanoDet with cells measured from their corner (x * s) instead
  * of their centre ((x + 0.5) * s), the check that chose the decoder's convention.
@@ -35,6 +35,7 @@ const { values } = parseArgs({
     model: { type: 'string' },
     nms: { type: 'string' },
     'compare-centre': { type: 'boolean', default: false },
+    spin: { type: 'boolean', default: false },
   },
 });
 const every = Number(values.every);
@@ -126,10 +127,10 @@ const pct = (v: number) => `${(100 * v).toFixed(1)}%`.padStart(7);
  * The CPU is shared, so the video pass's mean is at the mercy of whatever else runs. Here
  * each size runs one frame alone and as a batch of 4, in turn, and the median is kept so
  * bursts of other load drop out. Sizes are timed one after the other, never with two
- * sessions open: an idle session's threads spin for a while and would slow the other.
+ * sessions open: with --spin an idle session's threads busy-wait and would slow the other.
  */
 async function medianTiming(size: { width: number; height: number }, rounds: number): Promise<{ size: string; single: number; batched: number }> {
-  const detector = await createOnnxDetector(manifestPath, { inputWidth: size.width, inputHeight: size.height, threads });
+  const detector = await createOnnxDetector(manifestPath, { inputWidth: size.width, inputHeight: size.height, threads, spinWait: values.spin });
   try {
     let frame: Frame | undefined;
     for await (const pixels of videoFrames(size.width, size.height, 1)) {
@@ -153,10 +154,10 @@ async function medianTiming(size: { width: number; height: number }, rounds: num
   }
 }
 
-console.log(`detector bench: ${manifestPath}, PETS09-S2L1 every ${every} frame(s), ${threads} intra-op threads, NMS IoU ${nmsIou}, persons matched at IoU 0.5`);
+console.log(`detector bench: ${manifestPath}, PETS09-S2L1 every ${every} frame(s), ${threads} intra-op threads${values.spin ? ' (spinning)' : ''}, NMS IoU ${nmsIou}, persons matched at IoU 0.5`);
 const results: SizeResult[] = [];
 for (const size of sizes) {
-  const detector = await createOnnxDetector(manifestPath, { inputWidth: size.width, inputHeight: size.height, threads, scoreThreshold: THRESHOLDS[0], iouThreshold: nmsIou });
+  const detector = await createOnnxDetector(manifestPath, { inputWidth: size.width, inputHeight: size.height, threads, scoreThreshold: THRESHOLDS[0], iouThreshold: nmsIou, spinWait: values.spin });
   try {
     results.push(await benchSize(detector));
   } finally {

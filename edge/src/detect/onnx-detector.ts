@@ -22,6 +22,13 @@ export interface OnnxDetectorOptions {
   inputHeight?: number;
   /** Class names kept; default person and bicycle. */
   keepClasses?: readonly string[];
+  /**
+   * Let ONNX Runtime's threads busy-wait between and after operators; default false. The
+   * agent shares a few cores with ffmpeg (and other cameras' sessions): spinning threads
+   * burn the CPU those need, and on the 2-core dev box under load a frame took more CPU
+   * time and more wall time with spinning than without.
+   */
+  spinWait?: boolean;
 }
 
 /** Checks a requested input size against what the model accepts. */
@@ -128,6 +135,8 @@ export async function createOnnxDetector(manifestPath: string, opts: OnnxDetecto
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
     executionMode: 'sequential',
+    // Flattened by the binding to the session config key "session.intra_op.allow_spinning".
+    extra: { session: { intra_op: { allow_spinning: opts.spinWait ? '1' : '0' } } },
   });
   try {
     if (!session.inputNames.includes(manifest.input.name)) {
