@@ -8,7 +8,8 @@
  *
  * Keys are ByteTrackerOptions fields (`trackBufferSeconds=2,4,6`), nested with a dot
  * (`kalman.velocityWeight=0.00625,0.0125`), or `minScore` (re-threshold the cached
- * detections). Values are numbers, `true`/`false`, or strings (`outputBox=kalman,detection`).
+ * detections). Values are numbers, `true`/`false`, or strings (`outputBox=kalman,detection`);
+ * `recovery=false,on` compares a group off and on (its nested keys apply when on).
  * With no --set it scores the tracker's defaults.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -60,9 +61,12 @@ function toOptions(combo: Record<string, Value>): { tracker: ByteTrackerOptions;
       continue;
     }
     const path = key.split('.');
-    let o = tracker;
-    for (const p of path.slice(0, -1)) o = (o[p] ??= {}) as Record<string, unknown>;
-    o[path[path.length - 1]] = v;
+    let o: Record<string, unknown> | false = tracker;
+    // A group switched off (`recovery=false`) ignores its nested keys.
+    for (const p of path.slice(0, -1)) if (o) o = (o[p] ??= {}) as Record<string, unknown> | false;
+    const leaf = path[path.length - 1];
+    // `group=on` switches a group on with its defaults (nested keys may follow).
+    if (o) o[leaf] = v === 'on' ? ((o[leaf] as object | undefined) ?? {}) : v;
   }
   return { tracker: tracker as ByteTrackerOptions, minScore };
 }

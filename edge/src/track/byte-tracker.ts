@@ -17,6 +17,7 @@ import { linearAssignment } from './assignment.ts';
 import { ClassVote, bicycleUnder, cyclistRule, type CyclistOptions, type CyclistRule } from './cyclist.ts';
 import { iouCost } from './iou.ts';
 import { BoxKalman, type KalmanOptions } from './kalman.ts';
+import { ObservationTrail, recoveryCost, recoveryRule, type RecoveryOptions, type RecoveryRule } from './recovery.ts';
 
 export interface ByteTrackerOptions {
   /** Detections at or above this score are "high" (first association, may start tracks). Default 0.5. */
@@ -42,6 +43,28 @@ export interface ByteTrackerOptions {
   /** Seconds per Kalman step (velocities are per step). Default 1/30. */
   kalmanStepSeconds?: number;
   kalman?: KalmanOptions;
+  /**
+   * Half-life (s) of a lost track's predicted velocity: the prediction slows down while
+   * nobody is seen instead of running off. Default Infinity (no damping).
+   */
+  lostVelocityHalfLifeSeconds?: number;
+  /** Let low-score boxes continue lost tracks too, not only those seen last frame. Default false. */
+  lowMatchLost?: boolean;
+  /**
+   * Third association: lost tracks against the boxes left over, by distance from where they
+   * were last seen (see recovery.ts); false turns it off. Default on with its own defaults.
+   */
+  recovery?: RecoveryOptions | false;
+  /**
+   * A track found again after being lost restarts its Kalman filter at the new box with the
+   * velocity observed across the gap, instead of correcting the drifted prediction. Default false.
+   */
+  reinitOnReturn?: boolean;
+  /**
+   * Seconds a lost track is still reported at its predicted box (bridging short misses for
+   * the counters); 0 reports only tracks matched in the frame. Default 0.
+   */
+  coastSeconds?: number;
   cyclist?: CyclistOptions;
   /** Detection labels. Defaults: 'person', 'bicycle' (COCO names). */
   personLabel?: string;
@@ -62,12 +85,16 @@ interface Track {
   vote: ClassVote;
   /** Set when matched in the current frame. */
   det: Detection | null;
+  /** Score of the last detection matched. */
+  lastScore: number;
+  trail: ObservationTrail;
 }
 
 export class ByteTracker {
-  private readonly o: Required<Omit<ByteTrackerOptions, 'kalman' | 'cyclist'>>;
+  private readonly o: Required<Omit<ByteTrackerOptions, 'kalman' | 'cyclist' | 'recovery'>>;
   private readonly kalmanOptions: KalmanOptions;
   private readonly rule: CyclistRule;
+  private readonly recovery: RecoveryRule | null;
   private tracks: Track[] = [];
   private nextId = 1;
   private lastTime: number | null = null;
@@ -86,6 +113,10 @@ export class ByteTracker {
       minHits: options.minHits ?? 2,
       outputBox: options.outputBox ?? 'kalman',
       kalmanStepSeconds: options.kalmanStepSeconds ?? 1 / 30,
+      lostVelocityHalfLifeSeconds: options.lostVelocityHalfLifeSeconds ?? Infinity,
+      lowMatchLost: options.lowMatchLost ?? false,
+      reinitOnReturn: options.reinitOnReturn ?? false,
+      coastSeconds: options.coastSeconds ?? 0,
       personLabel: options.personLabel ?? 'person',
       bicycleLabel: options.bicycleLabel ?? 'bicycle',
     };
@@ -95,7 +126,10 @@ export class ByteTracker {
     if (!(this.o.kalmanStepSeconds > 0)) throw new Error(`tracker.kalmanStepSeconds must be > 0, got ${this.o.kalmanStepSeconds}`);
     if (!(this.o.minHits >= 1)) throw new Error(`tracker.minHits must be at least 1, got ${this.o.minHits}`);
     this.kalmanOptions = options.kalman ?? {};
+    if (!(this.o.lostVelocityHalfLifeSeconds > 0)) throw new Error(`tracker.lostVelocityHalfLifeSeconds must be > 0, got ${this.o.lostVelocityHalfLifeSeconds}`);
+    if (!(this.o.coastSeconds >= 0)) throw new Error(`tracker.coastSeconds must be >= 0, got ${this.o.coastSeconds}`);
     this.rule = cyclistRule(options.cyclist);
+    this.recovery = options.recovery === false ? null : recoveryRule(options.recovery);
   }
 
   /** Number of tracks held (tentative, tracked and lost); for tests and diagnostics. */
@@ -128,8 +162,12 @@ export class ByteTracker {
       } else if (d.label === o.bicycleLabel) bicycles.push(d.box);
     }
 
+    const damping = dt > 0 && Number.isFinite(o.lostVelocityHalfLifeSeconds) ? Math.pow(0.5, dt / o.lostVelocityHalfLifeSeconds) : 1;
     for (const t of this.tracks) {
-      if (t.state === 'lost') t.kf.holdHeight();
+      if (t.state === 'lost') {
+        t.kf.holdHeight();
+        if (damping < 1) t.kf.dampVelocity(damping);
+      }
       t.kf.predict(steps);
       t.kf.box(t.box);
       t.det = null;
@@ -139,21 +177,31 @@ export class ByteTracker {
     const pool = this.tracks.filter((t) => t.state !== 'tentative');
     const first = this.associate(pool, high, o.matchThresh, o.fuseScore, time);
 
-    // 2. Low boxes against the tracks seen last frame that are still unmatched.
-    const stillTracked = first.tracks.filter((t) => t.state === 'tracked');
+    // 2. Low boxes against the tracks seen last frame that are still unmatched (or all of
+    // them, lost ones too, with lowMatchLost).
+    const stillTracked = o.lowMatchLost ? first.tracks : first.tracks.filter((t) => t.state === 'tracked');
     const second = this.associate(stillTracked, low, o.lowMatchThresh, false, time);
     for (const t of second.tracks) t.state = 'lost';
 
-    // 3. Tentative tracks against the high boxes nobody took; a miss ends them.
-    const tentative = this.tracks.filter((t) => t.state === 'tentative');
-    const third = this.associate(tentative, first.dets, o.tentativeMatchThresh, o.fuseScore, time);
-    const dead = new Set<Track>(third.tracks);
+    // 3. Lost tracks against what is left, by distance from where they were last seen.
+    let highLeft = first.dets;
+    if (this.recovery) {
+      const lost = this.tracks.filter((t) => t.state === 'lost');
+      const pool = this.recovery.useLow ? [...highLeft, ...second.dets] : highLeft;
+      const taken = this.recover(lost, pool, time);
+      if (taken.size) highLeft = highLeft.filter((d) => !taken.has(d));
+    }
 
-    // 4. Confident leftovers start tentative tracks.
-    for (const d of third.dets) {
+    // 4. Tentative tracks against the high boxes nobody took; a miss ends them.
+    const tentative = this.tracks.filter((t) => t.state === 'tentative');
+    const fourth = this.associate(tentative, highLeft, o.tentativeMatchThresh, o.fuseScore, time);
+    const dead = new Set<Track>(fourth.tracks);
+
+    // 5. Confident leftovers start tentative tracks.
+    for (const d of fourth.dets) {
       if (d.score < o.newTrackThresh) continue;
       const kf = new BoxKalman(d.box, this.kalmanOptions);
-      const t: Track = { id: 0, state: 'tentative', kf, box: kf.box(), hits: 0, lastSeen: time, vote: new ClassVote(this.rule), det: null };
+      const t: Track = { id: 0, state: 'tentative', kf, box: kf.box(), hits: 0, lastSeen: time, vote: new ClassVote(this.rule), det: null, lastScore: d.score, trail: new ObservationTrail() };
       this.tracks.push(t);
       this.matched(t, d, time);
     }
@@ -173,10 +221,12 @@ export class ByteTracker {
 
     const out: TrackedObject[] = [];
     for (const t of kept) {
-      if (t.state !== 'tracked' || t.det === null) continue;
+      if (t.id === 0) continue;
+      const coasting = t.state === 'lost' && time - t.lastSeen <= o.coastSeconds;
+      if (!coasting && (t.state !== 'tracked' || t.det === null)) continue;
       const cls: MovementClass = t.vote.cls;
-      const box: BoxXYXY = o.outputBox === 'kalman' ? [t.box[0], t.box[1], t.box[2], t.box[3]] : [...t.det.box];
-      out.push({ id: t.id, box, score: t.det.score, foot: [(box[0] + box[2]) / 2, box[3]], cls });
+      const box: BoxXYXY = o.outputBox === 'kalman' || t.det === null ? [t.box[0], t.box[1], t.box[2], t.box[3]] : [...t.det.box];
+      out.push({ id: t.id, box, score: t.det?.score ?? t.lastScore, foot: [(box[0] + box[2]) / 2, box[3]], cls });
     }
     out.sort((a, b) => a.id - b.id);
     return out;
@@ -197,14 +247,36 @@ export class ByteTracker {
       fuse ? dets.map((d) => d.score) : undefined,
     );
     const a = linearAssignment(cost, costLimit, { objective: 'threshold' });
-    for (const [i, j] of a.matches) {
-      const t = tracks[i];
-      t.kf.update(dets[j].box);
-      t.kf.box(t.box);
-      if (t.state === 'lost') t.state = 'tracked';
-      this.matched(t, dets[j], time);
-    }
+    for (const [i, j] of a.matches) this.take(tracks[i], dets[j], time);
     return { tracks: a.unmatchedRows.map((i) => tracks[i]), dets: a.unmatchedCols.map((j) => dets[j]) };
+  }
+
+  /** Lost tracks against leftover boxes by observation-centric distance; returns the boxes taken. */
+  private recover(lost: Track[], dets: Detection[], time: number): Set<Detection> {
+    const taken = new Set<Detection>();
+    if (lost.length === 0 || dets.length === 0 || !this.recovery) return taken;
+    const rule = this.recovery;
+    const cost = lost.map((t) => dets.map((d) => recoveryCost(t.trail, d.box, time, rule)));
+    const a = linearAssignment(cost, 1, { objective: 'threshold' });
+    for (const [i, j] of a.matches) {
+      this.take(lost[i], dets[j], time);
+      taken.add(dets[j]);
+    }
+    return taken;
+  }
+
+  /** Update track `t` with its matched box `d`. */
+  private take(t: Track, d: Detection, time: number): void {
+    if (t.state === 'lost' && this.o.reinitOnReturn) {
+      // Restart from the new box, moving at the velocity seen across the gap.
+      const gap = time - t.trail.lastTime;
+      const last = t.trail.last;
+      const k = gap > 0 ? this.o.kalmanStepSeconds / gap : 0;
+      t.kf.init(d.box, ((d.box[0] + d.box[2] - last[0] - last[2]) / 2) * k, ((d.box[1] + d.box[3] - last[1] - last[3]) / 2) * k);
+    } else t.kf.update(d.box);
+    t.kf.box(t.box);
+    if (t.state === 'lost') t.state = 'tracked';
+    this.matched(t, d, time);
   }
 
   /** Bicycle boxes of the frame being processed (reused array). */
@@ -214,6 +286,8 @@ export class ByteTracker {
     t.det = d;
     t.hits++;
     t.lastSeen = time;
+    t.lastScore = d.score;
+    t.trail.push(d.box, time);
     // Riding is judged on the raw person box: that is what overlaps the raw bicycle box.
     t.vote.observe(d.box, bicycleUnder(d.box, this.frameBicycles, this.rule));
   }

@@ -5,5 +5,6 @@
 export { ByteTracker, type ByteTrackerOptions } from './byte-tracker.ts';
 export { linearAssignment, type Assignment, type AssignmentOptions } from './assignment.ts';
 export { BoxKalman, type KalmanOptions } from './kalman.ts';
+export { ObservationTrail, extrapolatedCentre, recoveryCost, recoveryRule, type RecoveryOptions, type RecoveryRule } from './recovery.ts';
 export { ClassVote, cyclistRule, bicycleUnder, type CyclistOptions, type CyclistRule } from './cyclist.ts';
 export { boxArea, intersectionArea, iou, iouCost } from './iou.ts';
