@@ -8,3 +8,4 @@ export { CameraStatusLog, type StoredStatus } from './camera-status.ts';
 export { DeadLetters, DEAD_LETTER_KEEP_BYTES, type DeadLetter } from './dead-letters.ts';
 export { ApiTokens, AuditLog, ROLES, type Role, type TokenRecord, type AuditEntry } from './tokens.ts';
 export { Installations, Scenes, type Installation } from './installations.ts';
+export { CountRollups, ROLLUPS, ROLLUP_MS, bucketStart, type Rollup, type ClassFilter, type LineRollupRow, type ZoneRollupRow, type CoverageRow, type MeasureRow } from './rollups.ts';

@@ -7,6 +7,7 @@ import { CameraStatusLog } from './camera-status.ts';
 import { DeadLetters } from './dead-letters.ts';
 import { ApiTokens, AuditLog } from './tokens.ts';
 import { Installations, Scenes } from './installations.ts';
+import { CountRollups } from './rollups.ts';
 
 export class HubStore {
   readonly cameras: CameraRegistry;
@@ -17,6 +18,7 @@ export class HubStore {
   readonly audit: AuditLog;
   readonly installations: Installations;
   readonly scenes: Scenes;
+  readonly rollups: CountRollups;
 
   private constructor(
     readonly path: string,
@@ -30,6 +32,7 @@ export class HubStore {
     this.audit = new AuditLog(db);
     this.installations = new Installations(db);
     this.scenes = new Scenes(db);
+    this.rollups = new CountRollups(db);
   }
 
   static open(path: string, options?: OpenOptions): HubStore {

@@ -1,0 +1,22 @@
+/** Every API error is JSON `{ error, reason }`: a stable code and a sentence saying what to fix. */
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+export type ErrorCode = 'bad_request' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'internal';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: ErrorCode,
+    reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+export const badRequest = (reason: string) => new ApiError(400, 'bad_request', reason);
+export const notFound = (reason: string) => new ApiError(404, 'not_found', reason);
+
+export function errorResponse(c: Context, error: ApiError) {
+  return c.json({ error: error.code, reason: error.message }, error.status);
+}

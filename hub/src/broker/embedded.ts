@@ -1,0 +1,129 @@
+/**
+ * The embedded MQTT broker (aedes) on a TCP port, with Byliv's rules:
+ * - authentication: each camera's MQTT username and password against the cameras table;
+ * - ACL: a camera publishes only to its own counts/status topics and subscribes only under them;
+ * - ingest happens IN authorizePublish, which aedes runs before it writes the PUBACK
+ *   (lib/handlers/publish.js: authorizePublish, then enqueuePublish writes the PUBACK), so a
+ *   batch is committed to SQLite before the edge hears it arrived and deletes it.
+ * A malformed payload on an allowed topic is acknowledged (resending it would not make it
+ * valid, and the edge would retry it forever) and kept as a dead letter. A publish to a topic
+ * the camera does not own is refused: MQTT 3.1.1 then closes the connection (no PUBACK), and
+ * the attempt is a dead letter too. A store failure closes the connection without a PUBACK,
+ * so the edge keeps the batch and sends it again.
+ */
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import { Aedes, type AuthenticateError, type Client, type PublishPacket, type Subscription } from 'aedes';
+import type { HubStore } from '../store/index.ts';
+import type { Ingest } from '../ingest/index.ts';
+import { hashPassword, verifyPassword } from '../auth/index.ts';
+import { mayPublish, maySubscribe, type CameraIdentity } from './acl.ts';
+
+export interface EmbeddedBrokerOptions {
+  store: HubStore;
+  ingest: Ingest;
+  /** 0 picks a free port (tests). */
+  port: number;
+  host?: string;
+  log?: (line: string) => void;
+}
+
+const BAD_USERNAME_OR_PASSWORD = 4;
+
+function authError(message: string): AuthenticateError {
+  return Object.assign(new Error(message), { returnCode: BAD_USERNAME_OR_PASSWORD }) as AuthenticateError;
+}
+
+export class EmbeddedBroker {
+  private readonly cameras = new WeakMap<Client, CameraIdentity>();
+  // Checked for unknown usernames too, so the answer takes as long whether the user exists or not.
+  private readonly decoyHash = hashPassword('decoy');
+
+  private constructor(
+    private readonly options: EmbeddedBrokerOptions,
+    private readonly aedes: Aedes,
+    private readonly server: Server,
+  ) {}
+
+  static async start(options: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
+    let broker: EmbeddedBroker | undefined;
+    const aedes = await Aedes.createBroker({
+      authenticate: (client, username, password, done) => void broker!.authenticate(client, username, password, done),
+      authorizePublish: (client, packet, done) => broker!.authorizePublish(client, packet, done),
+      authorizeSubscribe: (client, sub, done) => broker!.authorizeSubscribe(client, sub, done),
+    });
+    const server = createServer(aedes.handle);
+    broker = new EmbeddedBroker(options, aedes, server);
+    aedes.on('clientError', (client, error) => options.log?.(`mqtt client ${client?.id ?? '?'}: ${error.message}`));
+    aedes.on('connectionError', (client, error) => options.log?.(`mqtt connection ${client?.id ?? '?'}: ${error.message}`));
+    aedes.on('error' as 'closed', ((error: Error) => options.log?.(`mqtt broker: ${error.message}`)) as () => void);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, options.host ?? '0.0.0.0', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    return broker;
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  /** Stops accepting, disconnects every client and closes the broker. */
+  async stop(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await new Promise<void>((resolve) => this.aedes.close(() => resolve()));
+    await closed;
+  }
+
+  private async authenticate(
+    client: Client,
+    username: string | undefined,
+    password: Buffer | undefined,
+    done: (error: AuthenticateError | null, success: boolean | null) => void,
+  ): Promise<void> {
+    try {
+      if (!username || !password) return done(authError('a camera username and password are required'), false);
+      const camera = this.options.store.cameras.byUsername(username);
+      const ok = await verifyPassword(password.toString('utf8'), camera?.passwordHash ?? (await this.decoyHash));
+      if (!camera || !ok) {
+        this.options.log?.(`mqtt: refused credentials for username ${JSON.stringify(username)}`);
+        return done(authError(`bad username or password for ${username}`), false);
+      }
+      this.cameras.set(client, { site: camera.site, camera: camera.camera, username });
+      done(null, true);
+    } catch (error) {
+      // e.g. the store is closed: refuse rather than crash; the camera retries later
+      done(Object.assign(new Error((error as Error).message), { returnCode: 3 }) as AuthenticateError, false);
+    }
+  }
+
+  private authorizePublish(client: Client | null, packet: PublishPacket, done: (error?: Error | null) => void): void {
+    const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+    const camera = client ? this.cameras.get(client) : undefined;
+    if (!camera) {
+      // Only a will left by a client the broker no longer knows: nobody to hold to an ACL.
+      this.options.ingest.deadLetter({ topic: packet.topic, payload, sender: null }, 'message from a client that is not an authenticated camera');
+      return done(new Error('not an authenticated camera'));
+    }
+    if (!mayPublish(camera, packet.topic)) {
+      this.options.ingest.deadLetter({ topic: packet.topic, payload, sender: camera.username }, `topic not allowed for camera ${camera.site}/${camera.camera}`);
+      return done(new Error(`camera ${camera.site}/${camera.camera} may not publish to ${packet.topic}`));
+    }
+    const outcome = this.options.ingest.handle({ topic: packet.topic, payload, sender: camera.username });
+    if (outcome.kind === 'failed') {
+      this.options.log?.(`ingest failed, not acknowledging ${packet.topic}: ${outcome.error.message}`);
+      return done(outcome.error);
+    }
+    // A dead letter is acknowledged but never kept as the topic's retained message.
+    if (outcome.kind === 'dead-letter') packet.retain = false;
+    done(null);
+  }
+
+  private authorizeSubscribe(client: Client, sub: Subscription, done: (error: Error | null, sub?: Subscription | null) => void): void {
+    const camera = this.cameras.get(client);
+    // null grants nothing: the SUBACK says 0x80 for this filter, the connection stays.
+    done(null, camera && maySubscribe(camera, sub.topic) ? sub : null);
+  }
+}
