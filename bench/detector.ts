@@ -22,7 +22,7 @@ import type { Frame } from '../edge/src/types.ts';
 import { byFrame, parseMot, PETS09_GT, PETS09_VIDEO } from './mot/index.ts';
 import { MatchTotals, matchFrame, type Box } from './detection-match.ts';
 
-const THRESHOLDS = [0.05, 0.1, 0.2, 0.3, 0.4, 0.5];
+const THRESHOLDS = [0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6];
 const WARM_UP = 5;
 const SOURCE_WIDTH = 768;
 const SOURCE_HEIGHT = 576;
