@@ -45,7 +45,7 @@ function seed() {
 
 describe('API tokens and roles', () => {
   it('401 without a token, with a malformed header, with an unknown or revoked token; errors are JSON with a reason', async () => {
-    for (const headers of [{}, { authorization: 'Basic abc' }, { authorization: `Bearer ${newApiToken()}` }]) {
+    for (const headers of [{}, { authorization: 'Basic abc' }, { authorization: `Bearer ${newApiToken()}` }] as Record<string, string>[]) {
       const res = await api.request('/api/v1/sites', { headers });
       expect(res.status).toBe(401);
       const body = (await res.json()) as { error: string; reason: string };

@@ -1,0 +1,116 @@
+/**
+ * The hub, wired in one place: the SQLite store, ingest, the MQTT side (the embedded broker
+ * by default, or a subscriber to an external broker) and the HTTP API. `start()` and `stop()`.
+ */
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { HubStore } from './store/index.ts';
+import { Ingest, type IngestOutcome } from './ingest/index.ts';
+import { EmbeddedBroker, ExternalBrokerSubscriber } from './broker/index.ts';
+import { createApi } from './api/index.ts';
+
+export interface HubConfig {
+  /** Holds hub.sqlite (created when missing). */
+  dataDir: string;
+  /** Embedded broker port (default 1883; 0 picks a free one). Ignored with `broker`. */
+  mqttPort?: number;
+  mqttHost?: string;
+  /** HTTP API port (default 8080; 0 picks a free one). */
+  httpPort?: number;
+  httpHost?: string;
+  /** External-broker mode: subscribe here instead of running the embedded broker. */
+  broker?: { url: string; username?: string; password?: string; clientId?: string; ca?: string | Buffer };
+  /** Researcher export threshold (default 5). */
+  suppressBelow?: number;
+  citation?: string;
+  maxPayloadBytes?: number;
+  /** SQLite synchronous mode (default FULL: an acknowledged batch survives a power loss). */
+  synchronous?: 'FULL' | 'NORMAL';
+  clock?: () => Date;
+  log?: (line: string) => void;
+  onIngest?: (outcome: IngestOutcome) => void;
+}
+
+export interface HubAddresses {
+  /** null in external-broker mode */
+  mqttPort: number | null;
+  httpPort: number;
+  broker: string;
+}
+
+export interface Hub {
+  readonly store: HubStore;
+  readonly ingest: Ingest;
+  start(): Promise<HubAddresses>;
+  /** Resolves when the external broker subscription is in place (at once with the embedded broker). */
+  subscribed(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function hubDatabasePath(dataDir: string): string {
+  return join(dataDir, 'hub.sqlite');
+}
+
+export function createHub(config: HubConfig): Hub {
+  const log = config.log ?? (() => undefined);
+  const store = HubStore.open(hubDatabasePath(config.dataDir), { synchronous: config.synchronous });
+  const ingest = new Ingest({
+    store,
+    clock: config.clock,
+    maxPayloadBytes: config.maxPayloadBytes,
+    onOutcome: (outcome, message) => {
+      if (outcome.kind === 'dead-letter') log(`dead letter on ${message.topic}: ${outcome.reason.split('\n')[0]}`);
+      config.onIngest?.(outcome);
+    },
+  });
+  let embedded: EmbeddedBroker | null = null;
+  let external: ExternalBrokerSubscriber | null = null;
+  let http: ServerType | null = null;
+
+  return {
+    store,
+    ingest,
+    async start() {
+      try {
+        if (config.broker) {
+          external = new ExternalBrokerSubscriber({ ...config.broker, ingest, log });
+          external.start();
+        } else {
+          embedded = await EmbeddedBroker.start({ store, ingest, port: config.mqttPort ?? 1883, host: config.mqttHost, log });
+        }
+        const app = createApi({ store, clock: config.clock, suppressBelow: config.suppressBelow, citation: config.citation, log });
+        http = await new Promise<ServerType>((resolve, reject) => {
+          const server = serve({ fetch: app.fetch, port: config.httpPort ?? 8080, hostname: config.httpHost ?? '0.0.0.0' }, () => resolve(server));
+          server.once('error', reject);
+        });
+        return {
+          mqttPort: embedded?.port ?? null,
+          httpPort: (http.address() as AddressInfo).port,
+          broker: config.broker ? config.broker.url.replace(/\/\/[^@/]*@/, '//') : 'embedded',
+        };
+      } catch (error) {
+        await this.stop();
+        throw error;
+      }
+    },
+    subscribed() {
+      return external ? external.subscribed() : Promise.resolve();
+    },
+    async stop() {
+      // Stop taking messages first, so nothing is acknowledged that is not stored.
+      await embedded?.stop();
+      await external?.stop();
+      embedded = external = null;
+      if (http) {
+        const server = http;
+        http = null;
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+        });
+      }
+      store.close();
+    },
+  };
+}

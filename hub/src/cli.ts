@@ -1,0 +1,181 @@
+/**
+ * byliv-hub: run the hub, register cameras, issue API tokens, print a camera's summary.
+ *
+ *   byliv-hub start [--data-dir DIR] [--mqtt-port N] [--http-port N] [--broker URL]
+ *   byliv-hub camera add --site S --camera C [--data-dir DIR]
+ *   byliv-hub token create --role admin|planner|researcher [--data-dir DIR]
+ *   byliv-hub summary --camera C [--site S] [--from ISO] [--to ISO] [--data-dir DIR]
+ *
+ * Results go to stdout as JSON; logs and errors to stderr. Exit 2 on a usage error.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { Id } from '@byliv/protocol';
+import { createHub, hubDatabasePath } from './app.ts';
+import { addCamera, createToken } from './admin.ts';
+import { HubStore, ROLES, type Role } from './store/index.ts';
+import { summarizeBatches } from './report/index.ts';
+import { resolveCamera } from './api/routes/resolve.ts';
+import { Instant } from './api/params.ts';
+
+const USAGE = `usage:
+  byliv-hub start [--data-dir DIR] [--mqtt-port N] [--http-port N] [--broker URL]
+                  [--broker-username U] [--broker-ca FILE] [--mqtt-host H] [--http-host H] [--suppress-below N]
+      runs the hub: embedded MQTT broker (default port 1883) or, with --broker, a subscriber to an
+      external broker (password from $BYLIV_BROKER_PASSWORD); HTTP API on --http-port (default 8080)
+  byliv-hub camera add --site S --camera C [--data-dir DIR]
+      registers a camera; prints {"username","password"} (a new password if it exists)
+  byliv-hub token create --role admin|planner|researcher [--label TEXT] [--data-dir DIR]
+      prints {"token","role"}; only its hash is stored
+  byliv-hub summary --camera C [--site S] [--from ISO] [--to ISO] [--data-dir DIR]
+      prints the CountSummary of the camera's stored batches
+  --data-dir defaults to ./.byliv-data`;
+
+class UsageError extends Error {}
+
+const dataDir = { 'data-dir': { type: 'string', default: '.byliv-data' } } as const;
+
+function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function port(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--${name} must be a port number from 0 to 65535, got "${value}"`);
+  return n;
+}
+
+function id(name: string, value: string | undefined): string {
+  if (value === undefined) throw new UsageError(`--${name} is required`);
+  if (!Id.safeParse(value).success) throw new UsageError(`--${name} "${value}": ids are 1–64 letters, digits, "_", "-" or ".", starting with a letter or digit`);
+  return value;
+}
+
+function instant(name: string, value: string | undefined): Date | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Instant.safeParse(value);
+  if (!parsed.success) throw new UsageError(`--${name} "${value}" is not an ISO 8601 time with offset (2025-05-01T10:00:00Z) or a date`);
+  return parsed.data;
+}
+
+const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
+const log = (line: string) => process.stderr.write(`byliv-hub: ${line}\n`);
+
+async function start(args: string[]): Promise<void> {
+  const v = parse(args, {
+    ...dataDir,
+    'mqtt-port': { type: 'string' },
+    'mqtt-host': { type: 'string' },
+    'http-port': { type: 'string' },
+    'http-host': { type: 'string' },
+    broker: { type: 'string' },
+    'broker-username': { type: 'string' },
+    'broker-ca': { type: 'string' },
+    'suppress-below': { type: 'string' },
+  });
+  if (v.broker !== undefined && !/^(mqtts?|wss?):\/\//.test(v.broker)) throw new UsageError(`--broker must be a URL like mqtt://host:1883, got "${v.broker}"`);
+  if (v.broker === undefined && (v['broker-username'] !== undefined || v['broker-ca'] !== undefined)) throw new UsageError('--broker-username and --broker-ca need --broker');
+  const suppressBelow = v['suppress-below'] === undefined ? undefined : Number(v['suppress-below']);
+  if (suppressBelow !== undefined && !(Number.isInteger(suppressBelow) && suppressBelow >= 1)) throw new UsageError(`--suppress-below must be a whole number ≥ 1, got "${v['suppress-below']}"`);
+  const hub = createHub({
+    dataDir: v['data-dir']!,
+    mqttPort: port('mqtt-port', v['mqtt-port'], 1883),
+    mqttHost: v['mqtt-host'],
+    httpPort: port('http-port', v['http-port'], 8080),
+    httpHost: v['http-host'],
+    broker: v.broker
+      ? { url: v.broker, username: v['broker-username'], password: process.env.BYLIV_BROKER_PASSWORD, ca: v['broker-ca'] ? readFileSync(v['broker-ca']) : undefined }
+      : undefined,
+    suppressBelow,
+    log,
+  });
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping`);
+    hub.stop().then(
+      () => process.exit(0),
+      (error: Error) => {
+        log(`stop failed: ${error.message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  const addresses = await hub.start();
+  print({ ready: true, ...addresses, dataDir: v['data-dir'], database: hubDatabasePath(v['data-dir']!) });
+  if (v.broker) hub.subscribed().then(() => log(`subscribed to the counts and status of every camera on ${addresses.broker}`));
+}
+
+async function cameraAdd(args: string[]): Promise<void> {
+  const v = parse(args, { ...dataDir, site: { type: 'string' }, camera: { type: 'string' } });
+  const site = id('site', v.site);
+  const camera = id('camera', v.camera);
+  const store = HubStore.open(hubDatabasePath(v['data-dir']!));
+  try {
+    const { username, password, created } = await addCamera(store, site, camera);
+    print({ username, password });
+    log(`${created ? 'registered' : 'new password for'} camera ${site}/${camera}; with an external broker also add the user: mosquitto_passwd -b <passwords> '${username}' <password>`);
+  } finally {
+    store.close();
+  }
+}
+
+function tokenCreate(args: string[]): void {
+  const v = parse(args, { ...dataDir, role: { type: 'string' }, label: { type: 'string' } });
+  if (!v.role) throw new UsageError('--role is required (admin, planner or researcher)');
+  if (!(ROLES as readonly string[]).includes(v.role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}, got "${v.role}"`);
+  const store = HubStore.open(hubDatabasePath(v['data-dir']!));
+  try {
+    const { token, role } = createToken(store, v.role as Role, v.label);
+    print({ token, role });
+  } finally {
+    store.close();
+  }
+}
+
+function summary(args: string[]): void {
+  const v = parse(args, { ...dataDir, camera: { type: 'string' }, site: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } });
+  const camera = id('camera', v.camera);
+  const site = v.site === undefined ? undefined : id('site', v.site);
+  const from = instant('from', v.from);
+  const to = instant('to', v.to);
+  if (from && to && !(from < to)) throw new UsageError('--from must be before --to');
+  const store = HubStore.open(hubDatabasePath(v['data-dir']!));
+  try {
+    const found = resolveCamera(store, camera, site);
+    print(summarizeBatches(store.bins.batches({ ...found, from, to })));
+  } finally {
+    store.close();
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, sub, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    if (command === undefined) process.exitCode = 2;
+    return;
+  }
+  if (command === 'start') return start(argv.slice(1));
+  if (command === 'summary') return summary(argv.slice(1));
+  if (command === 'camera' && sub === 'add') return cameraAdd(rest);
+  if (command === 'token' && sub === 'create') return tokenCreate(rest);
+  throw new UsageError(`unknown command "${[command, sub].filter((x) => x !== undefined && !x.startsWith('-')).join(' ')}"`);
+}
+
+main(process.argv.slice(2)).catch((error: Error) => {
+  if (error instanceof UsageError) {
+    process.stderr.write(`byliv-hub: ${error.message}\n\n${USAGE}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`byliv-hub: ${error.message}\n`);
+  process.exit(1);
+});
