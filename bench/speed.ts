@@ -8,7 +8,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { ensureDefaultModel } from '@byliv/models';
+import { ensureDefaultModel, loadManifest } from '@byliv/models';
+import { probeVideo } from '../edge/src/source/index.ts';
+import { chooseInputSize } from '../edge/src/run/input-size.ts';
 import { createOnnxDetector } from '../edge/src/detect/index.ts';
 import { runEdge } from '../edge/src/run/edge-run.ts';
 import { parseCli, type RunRequest } from '../edge/src/cli-args.ts';
@@ -29,7 +31,11 @@ const manifestPath = await ensureDefaultModel();
 const sizeArgs = values.size ? ['--input-size', values.size] : [];
 const request = parseCli(['run', '--source', values.video!, '--scene', values.scene!, '--max-frames', String(frameCount), '--quiet', ...sizeArgs]) as RunRequest;
 
-const detector = await createOnnxDetector(manifestPath, request.inputSize ? { inputWidth: request.inputSize.width, inputHeight: request.inputSize.height } : {});
+const source = await probeVideo(values.video!);
+const { manifest } = await loadManifest(manifestPath);
+// The same size the agent picks for this camera, so (1) and (2) run the same model input.
+const size = chooseInputSize(manifest.input, source, request.inputSize);
+const detector = await createOnnxDetector(manifestPath, { inputWidth: size.width, inputHeight: size.height });
 const { inputWidth: width, inputHeight: height } = detector;
 
 // Frames decoded up front, so (1) times the model and nothing else.
@@ -37,7 +43,7 @@ const raw = spawnSync('ffmpeg', ['-v', 'error', '-i', values.video!, '-frames:v'
 const frameBytes = width * height * 3;
 const frames: Frame[] = [];
 for (let i = 0; i * frameBytes < raw.stdout.length; i++) {
-  frames.push({ index: i, time: i / 10, pixels: raw.stdout.subarray(i * frameBytes, (i + 1) * frameBytes), width, height, sourceWidth: 768, sourceHeight: 576 });
+  frames.push({ index: i, time: i / source.fps, pixels: raw.stdout.subarray(i * frameBytes, (i + 1) * frameBytes), width, height, sourceWidth: source.width, sourceHeight: source.height });
 }
 
 for (const frame of frames.slice(0, 10)) await detector.detect(frame); // warm-up

@@ -5,13 +5,14 @@
 import { statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import type { CountBatch, CountSummary } from '@byliv/protocol';
-import { ensureDefaultModel } from '@byliv/models';
+import { ensureDefaultModel, loadManifest } from '@byliv/models';
 import { openVideoSource, probeVideo, isLiveSource, type SourceEvent } from '../source/index.ts';
 import { createOnnxDetector } from '../detect/index.ts';
 import { summarizeBatches } from '../aggregate/index.ts';
 import { checkSceneFitsFrame, loadSceneFile } from '../config/scene-file.ts';
 import type { RunRequest } from '../cli-args.ts';
 import { CountingPipeline } from './counting-pipeline.ts';
+import { chooseInputSize } from './input-size.ts';
 import { TracksFile } from './tracks-file.ts';
 import { formatProgress, throttle, type RunProgress } from './progress.ts';
 import { openPublishing, type Publishing } from './publishing.ts';
@@ -36,7 +37,9 @@ export async function runEdge(req: RunRequest, io: RunIo): Promise<RunResult> {
   const info = await probeVideo(req.source);
   checkSceneFitsFrame(scene, info.width, info.height, req.scene);
   const manifestPath = req.model ?? (await ensureDefaultModel({ onProgress: (m: string) => !req.quiet && io.log(m) }));
-  const detector = await createOnnxDetector(manifestPath, { ...req.inputSize && { inputWidth: req.inputSize.width, inputHeight: req.inputSize.height }, threads: req.threads });
+  const { manifest } = await loadManifest(manifestPath);
+  const size = chooseInputSize(manifest.input, info, req.inputSize);
+  const detector = await createOnnxDetector(manifestPath, { inputWidth: size.width, inputHeight: size.height, threads: req.threads });
   const origin = req.startTime ?? (live ? new Date() : fileStartTime(req.source, info.creationTime));
 
   let publishing: Publishing | undefined;
