@@ -3,14 +3,17 @@
  * every combination is replayed through the real tracker and counters and scored with the
  * benchmark's evaluator, in-process (well under a second each).
  *
- *   npx tsx bench/tune/sweep.ts [--cache bench/out/dets-416x416-s0.05.json]
+ *   npx tsx bench/tune/sweep.ts [--cache bench/out/dets-416x416-s0.05.json ...]
  *        [--set key=v1,v2,... ...] [--sort idf1|mota|sum] [--top N] [--json out.json]
  *
  * Keys are ByteTrackerOptions fields (`trackBufferSeconds=2,4,6`), nested with a dot
  * (`kalman.velocityWeight=0.00625,0.0125`), or `minScore` (re-threshold the cached
  * detections). Values are numbers, `true`/`false`, or strings (`outputBox=kalman,detection`);
  * `recovery=false,on` compares a group off and on (its nested keys apply when on).
- * With no --set it scores the tracker's defaults.
+ * With no --set it scores the tracker's defaults. With several --cache files (detections of
+ * the same video at different input sizes) each setting is ranked by its mean over them and
+ * its worst case is shown too: a setting that only wins on one detector's particular misses
+ * is tuned to noise.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -24,7 +27,7 @@ import { replay, row } from './replay.ts';
 
 const { values } = parseArgs({
   options: {
-    cache: { type: 'string', default: cachePath(416, 416, 0.05) },
+    cache: { type: 'string', multiple: true, default: [cachePath(416, 416, 0.05)] },
     set: { type: 'string', multiple: true, default: [] },
     sort: { type: 'string', default: 'sum' },
     top: { type: 'string', default: '40' },
@@ -71,28 +74,42 @@ function toOptions(combo: Record<string, Value>): { tracker: ByteTrackerOptions;
   return { tracker: tracker as ByteTrackerOptions, minScore };
 }
 
-const cache = readCache(values.cache);
+const caches = values.cache.map(readCache);
 const scene = loadSceneFile(PETS09_SCENE);
 const gtAll = parseMot(readFileSync(PETS09_GT, 'utf8'), PETS09_GT);
-const frames = cache.frames.length;
+const frames = caches[0].frames.length;
+if (caches.some((c) => c.frames.length !== frames)) throw new Error('the caches hold different numbers of frames');
 const gt = gtAll.filter((b) => b.frame <= frames);
-const truth = countTrajectories(gt, scene, { framesPerSecond: cache.fps, frames });
+const truth = countTrajectories(gt, scene, { framesPerSecond: caches[0].fps, frames });
 
-const results: { combo: Record<string, Value>; r: Record<string, number>; us: number }[] = [];
-for (const combo of combinations()) {
-  const { tracker, minScore } = toOptions(combo);
-  const res = replay(cache, scene, gt, truth, tracker, { minScore });
-  results.push({ combo, r: row(res.report), us: res.usPerFrame });
-}
 const key = values.sort;
 const score = (r: Record<string, number>): number => (key === 'sum' ? r.mota + r.idf1 : r[key]);
-results.sort((a, b) => score(b.r) - score(a.r));
+interface Result {
+  combo: Record<string, Value>;
+  /** Per cache. */
+  rows: Record<string, number>[];
+  us: number;
+  mean: number;
+  worst: number;
+}
+const results: Result[] = [];
+for (const combo of combinations()) {
+  const { tracker, minScore } = toOptions(combo);
+  const runs = caches.map((c) => replay(c, scene, gt, truth, tracker, { minScore }));
+  const rows = runs.map((r) => row(r.report));
+  const scores = rows.map(score);
+  results.push({ combo, rows, us: Math.max(...runs.map((r) => r.usPerFrame)), mean: scores.reduce((a, b) => a + b, 0) / scores.length, worst: Math.min(...scores) });
+}
+results.sort((a, b) => b.mean - a.mean);
 
 const pct = (x: number) => (100 * x).toFixed(1);
-process.stdout.write(`cache ${values.cache} (${cache.width}x${cache.height}, ${frames} frames), ${results.length} settings, sorted by ${key}\n`);
-process.stdout.write(['MOTA', 'IDF1', 'IDSW', 'FP', 'FN', 'ids', 'line%', 'zL%', 'zC%', 'zR%', 'us/f', 'setting'].map((h) => h.padStart(6)).join(' ') + '\n');
-for (const { combo, r, us } of results.slice(0, Number(values.top))) {
-  const cells = [pct(r.mota), pct(r.idf1), r.idsw, r.fp, r.fn, r.hypIds, pct(r.lineErr), pct(r.zLeft), pct(r.zCentre), pct(r.zRight), us.toFixed(0)].map((c) => String(c).padStart(6));
-  process.stdout.write(`${cells.join(' ')}  ${Object.entries(combo).map(([k, v]) => `${k}=${v}`).join(' ')}\n`);
+process.stdout.write(`caches ${caches.map((c) => `${c.width}x${c.height}`).join(', ')} (${frames} frames), ${results.length} settings, sorted by mean ${key}\n`);
+process.stdout.write(['size', 'MOTA', 'IDF1', 'IDSW', 'FP', 'FN', 'ids', 'line%', 'zL%', 'zC%', 'zR%', 'us/f'].map((h) => h.padStart(7)).join(' ') + '\n');
+for (const { combo, rows, us, mean, worst } of results.slice(0, Number(values.top))) {
+  process.stdout.write(`mean ${key} ${pct(mean)}, worst ${pct(worst)}: ${Object.entries(combo).map(([k, v]) => `${k}=${v}`).join(' ')}\n`);
+  rows.forEach((r, k) => {
+    const cells = [`${caches[k].width}x${caches[k].height}`, pct(r.mota), pct(r.idf1), r.idsw, r.fp, r.fn, r.hypIds, pct(r.lineErr), pct(r.zLeft), pct(r.zCentre), pct(r.zRight), us.toFixed(0)];
+    process.stdout.write(cells.map((c) => String(c).padStart(7)).join(' ') + '\n');
+  });
 }
 if (values.json) writeFileSync(values.json, JSON.stringify(results, null, 2) + '\n');
