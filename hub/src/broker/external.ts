@@ -54,10 +54,13 @@ export class ExternalBrokerSubscriber {
       client.on('connect', (connack) => {
         options.log?.(`connected to broker ${options.url} (session ${connack.sessionPresent ? 'resumed' : 'new'})`);
         // Subscribing again on a resumed session is harmless and repairs a lost subscription.
-        client.subscribe(TOPICS, { qos: 1 }, (error, granted) => {
+        client.subscribe(TOPICS, { qos: 1 }, (error) => {
+          // mqtt.js reports a refused filter (SUBACK 0x80) as an error carrying the SUBACK
+          const granted = (error as { packet?: { granted?: number[] } } | null)?.packet?.granted;
+          if (granted?.some((g) => g === 128)) {
+            return options.log?.(`broker ${options.url} refused the subscription to ${TOPICS.filter((_, i) => granted[i] === 128).join(', ')}: check the hub user's ACL`);
+          }
           if (error) return options.log?.(`subscribing on ${options.url} failed: ${error.message}`);
-          const refused = (granted ?? []).filter((g) => g.qos === 128).map((g) => g.topic);
-          if (refused.length) return options.log?.(`broker ${options.url} refused the subscription to ${refused.join(', ')}: check the hub user's ACL`);
           resolve();
         });
       });
