@@ -44,7 +44,7 @@ const detector = await createOnnxDetector(manifestPath, {
   scoreThreshold,
   threads: values.threads ? Number(values.threads) : availableParallelism(),
 });
-const cache: DetectionCache = { video, model: detector.manifest.name, width, height, scoreThreshold, fps: info.fps, inferenceMsPerFrame: 0, frames: [] };
+const cache: DetectionCache = { video, model: detector.manifest.name, width, height, scoreThreshold, fps: info.fps, sourceWidth: info.width, sourceHeight: info.height, inferenceMsPerFrame: 0, frames: [] };
 let inferenceMs = 0;
 try {
   for await (const frame of openVideoSource({

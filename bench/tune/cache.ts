@@ -19,6 +19,9 @@ export interface DetectionCache {
   /** Lowest score kept; re-threshold upwards when replaying. */
   scoreThreshold: number;
   fps: number;
+  /** Size of the source frames (detections are in these pixels). */
+  sourceWidth: number;
+  sourceHeight: number;
   /** Detector call (inference + decode) per frame while caching, on this machine. */
   inferenceMsPerFrame: number;
   frames: CachedFrame[];

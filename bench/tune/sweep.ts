@@ -9,7 +9,8 @@
  * Keys are ByteTrackerOptions fields (`trackBufferSeconds=2,4,6`), nested with a dot
  * (`kalman.velocityWeight=0.00625,0.0125`), or `minScore` (re-threshold the cached
  * detections). Values are numbers, `true`/`false`, or strings (`outputBox=kalman,detection`);
- * `recovery=false,on` compares a group off and on (its nested keys apply when on).
+ * `recovery=false,on` compares a group off and on (its nested keys apply when on);
+ * `frame=source` tells the tracker the source frame size (any other value: not told).
  * With no --set it scores the tracker's defaults. With several --cache files (detections of
  * the same video at different input sizes) each setting is ranked by its mean over them and
  * its worst case is shown too: a setting that only wins on one detector's particular misses
@@ -95,7 +96,10 @@ interface Result {
 const results: Result[] = [];
 for (const combo of combinations()) {
   const { tracker, minScore } = toOptions(combo);
-  const runs = caches.map((c) => replay(c, scene, gt, truth, tracker, { minScore }));
+  // `frame=source`: the tracker is told the source frame size of each cache.
+  const forCache = (c: (typeof caches)[number]): ByteTrackerOptions =>
+    (tracker.frame as unknown) === 'source' ? { ...tracker, frame: { width: c.sourceWidth, height: c.sourceHeight } } : { ...tracker, frame: undefined };
+  const runs = caches.map((c) => replay(c, scene, gt, truth, forCache(c), { minScore }));
   const rows = runs.map((r) => row(r.report));
   const scores = rows.map(score);
   results.push({ combo, rows, us: Math.max(...runs.map((r) => r.usPerFrame)), mean: scores.reduce((a, b) => a + b, 0) / scores.length, worst: Math.min(...scores) });

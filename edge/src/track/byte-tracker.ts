@@ -17,7 +17,7 @@ import { linearAssignment } from './assignment.ts';
 import { ClassVote, bicycleUnder, cyclistRule, type CyclistOptions, type CyclistRule } from './cyclist.ts';
 import { iouCost } from './iou.ts';
 import { BoxKalman, type KalmanOptions } from './kalman.ts';
-import { ObservationTrail, recoveryCost, recoveryRule, type RecoveryOptions, type RecoveryRule } from './recovery.ts';
+import { ObservationTrail, extrapolatedCentre, recoveryCost, recoveryRule, type RecoveryOptions, type RecoveryRule } from './recovery.ts';
 
 export interface ByteTrackerOptions {
   /** Detections at or above this score are "high" (first association, may start tracks). Default 0.5. */
@@ -65,6 +65,15 @@ export interface ByteTrackerOptions {
    * the counters); 0 reports only tracks matched in the frame. Default 0.
    */
   coastSeconds?: number;
+  /**
+   * Size of the source frame in pixels. With it, a lost track last seen touching the frame's
+   * edge is taken to have walked out of view: it is neither coasted nor recovered by
+   * distance (the next person to walk in there is someone else); an overlapping box can
+   * still continue it. Without it, edges are not special.
+   */
+  frame?: { width: number; height: number };
+  /** How close (pixels) to the frame's edge a box counts as touching it. Default 1% of the frame width. */
+  edgeMarginPx?: number;
   cyclist?: CyclistOptions;
   /** Detection labels. Defaults: 'person', 'bicycle' (COCO names). */
   personLabel?: string;
@@ -91,10 +100,13 @@ interface Track {
 }
 
 export class ByteTracker {
-  private readonly o: Required<Omit<ByteTrackerOptions, 'kalman' | 'cyclist' | 'recovery'>>;
+  private readonly o: Required<Omit<ByteTrackerOptions, 'kalman' | 'cyclist' | 'recovery' | 'frame'>>;
+  private readonly frame: { width: number; height: number } | null;
   private readonly kalmanOptions: KalmanOptions;
   private readonly rule: CyclistRule;
   private readonly recovery: RecoveryRule | null;
+  /** How a lost track's last sighting is carried on (recovery's rule, also when recovery is off). */
+  private readonly motion: RecoveryRule;
   private tracks: Track[] = [];
   private nextId = 1;
   private lastTime: number | null = null;
@@ -117,6 +129,7 @@ export class ByteTracker {
       lowMatchLost: options.lowMatchLost ?? false,
       reinitOnReturn: options.reinitOnReturn ?? false,
       coastSeconds: options.coastSeconds ?? 0,
+      edgeMarginPx: options.edgeMarginPx ?? (options.frame ? 0.01 * options.frame.width : 0),
       personLabel: options.personLabel ?? 'person',
       bicycleLabel: options.bicycleLabel ?? 'bicycle',
     };
@@ -128,8 +141,11 @@ export class ByteTracker {
     this.kalmanOptions = options.kalman ?? {};
     if (!(this.o.lostVelocityHalfLifeSeconds > 0)) throw new Error(`tracker.lostVelocityHalfLifeSeconds must be > 0, got ${this.o.lostVelocityHalfLifeSeconds}`);
     if (!(this.o.coastSeconds >= 0)) throw new Error(`tracker.coastSeconds must be >= 0, got ${this.o.coastSeconds}`);
+    this.frame = options.frame ?? null;
+    if (this.frame && !(this.frame.width > 0 && this.frame.height > 0)) throw new Error(`tracker.frame must have a positive width and height, got ${this.frame.width}x${this.frame.height}`);
     this.rule = cyclistRule(options.cyclist);
     this.recovery = options.recovery === false ? null : recoveryRule(options.recovery);
+    this.motion = this.recovery ?? recoveryRule();
   }
 
   /** Number of tracks held (tentative, tracked and lost); for tests and diagnostics. */
@@ -186,7 +202,7 @@ export class ByteTracker {
     // 3. Lost tracks against what is left, by distance from where they were last seen.
     let highLeft = first.dets;
     if (this.recovery) {
-      const lost = this.tracks.filter((t) => t.state === 'lost');
+      const lost = this.tracks.filter((t) => t.state === 'lost' && !this.walkedOut(t, time));
       const pool = this.recovery.useLow ? [...highLeft, ...second.dets] : highLeft;
       const taken = this.recover(lost, pool, time);
       if (taken.size) highLeft = highLeft.filter((d) => !taken.has(d));
@@ -222,7 +238,7 @@ export class ByteTracker {
     const out: TrackedObject[] = [];
     for (const t of kept) {
       if (t.id === 0) continue;
-      const coasting = t.state === 'lost' && time - t.lastSeen <= o.coastSeconds;
+      const coasting = t.state === 'lost' && time - t.lastSeen <= o.coastSeconds && !this.walkedOut(t, time);
       if (!coasting && (t.state !== 'tracked' || t.det === null)) continue;
       const cls: MovementClass = t.vote.cls;
       const box: BoxXYXY = o.outputBox === 'kalman' || t.det === null ? [t.box[0], t.box[1], t.box[2], t.box[3]] : [...t.det.box];
@@ -249,6 +265,21 @@ export class ByteTracker {
     const a = linearAssignment(cost, costLimit, { objective: 'threshold' });
     for (const [i, j] of a.matches) this.take(tracks[i], dets[j], time);
     return { tracks: a.unmatchedRows.map((i) => tracks[i]), dets: a.unmatchedCols.map((j) => dets[j]) };
+  }
+
+  /**
+   * Whether a lost track has walked out of view: its last sighting, carried on at the walking
+   * velocity seen before the loss, touches the frame's edge (only known with `frame`).
+   */
+  private walkedOut(t: Track, time: number): boolean {
+    if (!this.frame) return false;
+    const b = t.trail.last;
+    // Where the last sighting has walked to since, at the observed (fading) velocity.
+    const [cx, cy] = extrapolatedCentre(t.trail, time, this.motion);
+    const dx = cx - (b[0] + b[2]) / 2;
+    const dy = cy - (b[1] + b[3]) / 2;
+    const m = this.o.edgeMarginPx;
+    return b[0] + dx <= m || b[1] + dy <= m || b[2] + dx >= this.frame.width - m || b[3] + dy >= this.frame.height - m;
   }
 
   /** Lost tracks against leftover boxes by observation-centric distance; returns the boxes taken. */
