@@ -20,7 +20,7 @@ export interface HubConfig {
   httpPort?: number;
   httpHost?: string;
   /** External-broker mode: subscribe here instead of running the embedded broker. */
-  broker?: { url: string; username?: string; password?: string; clientId?: string; ca?: string | Buffer };
+  broker?: { url: string; username?: string; password?: string; clientId?: string; ca?: string | Buffer; reconnectMs?: number };
   /** Researcher export threshold (default 5). */
   suppressBelow?: number;
   citation?: string;
