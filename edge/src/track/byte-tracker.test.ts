@@ -50,15 +50,30 @@ describe('ByteTracker', () => {
     }
   });
 
-  it('keeps the id of a person missed for a few frames (lost, then found again)', () => {
+  it('keeps the id of a person missed for a few frames, reporting them at the predicted box for coastSeconds', () => {
     const tr = new ByteTracker();
     const frames: Detection[][] = [];
     for (let f = 0; f < 30; f++) frames.push(f >= 10 && f < 16 ? [] : [person(100 + 5 * f, 100)]);
     const out = run(tr, frames);
     expect(ids(out[9])).toEqual([1]);
-    for (let f = 10; f < 16; f++) expect(out[f]).toEqual([]);
+    // Missed from frame 10: coasted for 0.5 s (frames 10–14), walking on at the learnt velocity.
+    for (let f = 10; f < 15; f++) {
+      expect(ids(out[f])).toEqual([1]);
+      expect(out[f][0].box[0]).toBeGreaterThan(out[f - 1][0].box[0]);
+      expect(Math.abs(out[f][0].box[0] - (100 + 5 * f))).toBeLessThan(5);
+    }
+    expect(out[15]).toEqual([]);
     expect(ids(out[16])).toEqual([1]);
     expect(ids(out[29])).toEqual([1]);
+  });
+
+  it('reports only matched tracks with coastSeconds 0', () => {
+    const tr = new ByteTracker({ coastSeconds: 0 });
+    const frames: Detection[][] = [];
+    for (let f = 0; f < 20; f++) frames.push(f >= 10 && f < 13 ? [] : [person(100 + 5 * f, 100)]);
+    const out = run(tr, frames);
+    for (let f = 10; f < 13; f++) expect(out[f]).toEqual([]);
+    expect(ids(out[13])).toEqual([1]);
   });
 
   it('gives a new id after the track buffer (seconds, not frames) has run out', () => {
@@ -87,13 +102,15 @@ describe('ByteTracker', () => {
       [person(100, 100), person(400, 100, 0.3)],
       [person(104, 100), person(400, 100, 0.3)],
       [person(108, 100, 0.3), person(400, 100, 0.3)], // the known person is half hidden
-      [person(112, 100, 0.2), person(400, 100, 0.3)],
+      [person(112, 100, 0.27), person(400, 100, 0.3)],
       [person(116, 100), person(400, 100, 0.3)],
     ]);
     expect(ids(out[1])).toEqual([1]);
     expect(ids(out[2])).toEqual([1]);
+    // Matched to the low boxes themselves (not coasted: those would keep the last score and move on).
     expect(out[2][0].score).toBe(0.3);
-    expect(ids(out[3])).toEqual([1]);
+    expect(out[3][0].score).toBe(0.27);
+    expect(out[3][0].box).toEqual([112, 100, 152, 200]);
     expect(ids(out[4])).toEqual([1]);
     expect(tr.size).toBe(1);
   });
@@ -103,9 +120,12 @@ describe('ByteTracker', () => {
     const out = run(tr, [
       [person(100, 100), person(300, 100, 0.05), { box: [500, 100, 540, 200], score: 0.9, label: 'car' }],
       [person(104, 100), person(300, 100, 0.05), { box: [500, 100, 540, 200], score: 0.9, label: 'car' }],
+      [person(108, 100, 0.2)], // below the default lowThresh 0.25: the person is lost (and coasted)
     ]);
     expect(out[1]).toHaveLength(1);
     expect(tr.size).toBe(1);
+    expect(out[2][0].score).toBe(0.9); // coasted with its last score, not matched to the 0.2 box
+    expect(out[2][0].box).not.toEqual([108, 100, 148, 200]);
   });
 
   it('never confirms a spurious single-frame box', () => {
@@ -118,15 +138,19 @@ describe('ByteTracker', () => {
   });
 
   it('does not start a track from a high box below newTrackThresh', () => {
-    const tr = new ByteTracker(); // high 0.5, new tracks from 0.6
-    const out = run(tr, [[person(100, 100, 0.55)], [person(100, 100, 0.55)], [person(100, 100, 0.55)]]);
+    const tr = new ByteTracker(); // high 0.5, new tracks from 0.7
+    const out = run(tr, [[person(100, 100, 0.65)], [person(100, 100, 0.65)], [person(100, 100, 0.65)]]);
     expect(out.flat()).toEqual([]);
+    const started = run(new ByteTracker(), [[person(100, 100, 0.7)], [person(100, 100, 0.65)]]);
+    expect(ids(started[1])).toEqual([1]); // once started, a 0.65 box continues it
   });
 
-  it('reports the raw detection box when asked', () => {
-    const tr = new ByteTracker({ outputBox: 'detection' });
-    const out = run(tr, [[person(100, 100)], [person(107, 103)]]);
-    expect(out[1][0].box).toEqual([107, 103, 147, 203]);
+  it('reports the raw detection box by default, the Kalman box when asked', () => {
+    const frames = [[person(100, 100)], [person(107, 103)]];
+    expect(run(new ByteTracker(), frames)[1][0].box).toEqual([107, 103, 147, 203]);
+    const smoothed = run(new ByteTracker({ outputBox: 'kalman' }), frames)[1][0].box;
+    expect(smoothed[0]).toBeGreaterThan(100);
+    expect(smoothed[0]).toBeLessThan(107);
   });
 
   it('calls a person riding a bicycle a cyclist, and a walker passing a parked bicycle a person', () => {
@@ -162,6 +186,47 @@ describe('ByteTracker', () => {
     }
     const out = run(tr, frames);
     for (const o of out.slice(2)) expect(o[0].cls).toBe('cyclist');
+  });
+
+  /** Walks right at 100 px/s for 1 s, is hidden for 1 s, and reappears `dx` px on, standing, with box height `h`. */
+  function occluded(dx: number, h = 100): Detection[][] {
+    const frames: Detection[][] = [];
+    for (let f = 0; f < 10; f++) frames.push([person(100 + 10 * f, 100)]);
+    for (let f = 10; f < 20; f++) frames.push([]); // behind a post; stopped there
+    for (let f = 20; f < 25; f++) frames.push([person(190 + dx, 100 + 100 - h, 0.9, 0.4 * h, h)]);
+    return frames;
+  }
+
+  it('finds a person again near where they were last seen, where IoU with the drifted prediction gives a new id', () => {
+    // The filter predicts the walker 100 px further on; they stopped 15 px on, no overlap left.
+    const found = run(new ByteTracker(), occluded(15));
+    expect(ids(found[9])).toEqual([1]);
+    expect(ids(found[20])).toEqual([1]);
+    expect(ids(found[24])).toEqual([1]);
+    const iouOnly = run(new ByteTracker({ recovery: false }), occluded(15));
+    expect(iouOnly[20]).toEqual([]); // a tentative new track…
+    expect(ids(iouOnly[21])).toEqual([2]); // …confirmed under a new id
+  });
+
+  it('does not take a box of another height there for the lost person', () => {
+    const out = run(new ByteTracker(), occluded(15, 150)); // someone much nearer the camera
+    expect(out[20]).toEqual([]);
+    expect(ids(out[21])).toEqual([2]);
+  });
+
+  it('knows that someone who walked out of the frame is gone (given the frame size)', () => {
+    // A walks right and leaves a 400 px wide frame; 0.5 s later B walks in at the same spot.
+    const frames: Detection[][] = [];
+    for (let f = 0; f < 10; f++) frames.push([person(270 + 10 * f, 100)]); // last box ends at x 400
+    for (let f = 10; f < 15; f++) frames.push([]);
+    for (let f = 15; f < 20; f++) frames.push([person(355 - 10 * (f - 15), 100)]);
+    const withFrame = run(new ByteTracker({ frame: { width: 400, height: 300 } }), frames);
+    for (let f = 10; f < 15; f++) expect(withFrame[f]).toEqual([]); // not coasted off screen
+    expect(ids(withFrame[16])).toEqual([2]);
+    // Without the frame size the edge means nothing: A is coasted, and B is taken for A.
+    const blind = run(new ByteTracker(), frames);
+    expect(ids(blind[10])).toEqual([1]);
+    expect(ids(blind[16])).toEqual([1]);
   });
 
   it('predicts by elapsed time, so it follows a walker across dropped frames', () => {

@@ -8,9 +8,17 @@
  * Differences from the reference implementation, on purpose:
  * - time-based: lost tracks live `trackBufferSeconds`, and the Kalman filter predicts by the
  *   time elapsed, because frame rates vary and frames get dropped;
+ * - a third association finds lost people again near where they were last SEEN (recovery.ts,
+ *   after OC-SORT / BoT-SORT): behind a lamp post or another walker the filter's prediction
+ *   drifts and IoU alone hands out a new id;
+ * - lost tracks are reported for a short while (`coastSeconds`), so a person missed for a
+ *   few frames still stands in the zone they are in; not when they walked out of the frame;
  * - ids are handed out when a track is confirmed, so the ids the counters see are 1, 2, 3 …
  *   without holes left by tentative tracks that died;
  * - no special case for the first frame: a track is confirmed on its second hit there too.
+ *
+ * Defaults were chosen on PETS09-S2L1 at 10 fps by replaying the detector's cached output
+ * (bench/tune/); each is also a physically sensible value, see the options.
  */
 import type { BoxXYXY, Detection, MovementClass, TrackedObject } from '../types.ts';
 import { linearAssignment } from './assignment.ts';
@@ -22,9 +30,16 @@ import { ObservationTrail, extrapolatedCentre, recoveryCost, recoveryRule, type 
 export interface ByteTrackerOptions {
   /** Detections at or above this score are "high" (first association, may start tracks). Default 0.5. */
   highThresh?: number;
-  /** Detections below this score are ignored; between this and highThresh they are "low". Default 0.1. */
+  /**
+   * Detections below this score are ignored; between this and highThresh they are "low".
+   * Default 0.25: below it the default detector's boxes are mostly clutter (precision < 35%
+   * on PETS09), and the clutter pulled tracks off their people.
+   */
   lowThresh?: number;
-  /** An unmatched high detection starts a tentative track from this score. Default highThresh + 0.1. */
+  /**
+   * An unmatched high detection starts a tentative track from this score. Default
+   * highThresh + 0.2: a new person must be seen clearly; a known one may be seen vaguely.
+   */
   newTrackThresh?: number;
   /** Cost limit (1 − IoU, or 1 − IoU·score when fused) of the first association. Default 0.8. */
   matchThresh?: number;
@@ -34,42 +49,49 @@ export interface ByteTrackerOptions {
   tentativeMatchThresh?: number;
   /** Multiply IoU by the detection score in the high-score associations. Default true. */
   fuseScore?: boolean;
-  /** Seconds a lost track is kept for re-identification by position. Default 3. */
+  /**
+   * Seconds a lost track is kept to be found again. Default 2: long enough for a walker to
+   * pass behind a post or another person, short enough that someone else arriving at the
+   * same spot later is not taken for them.
+   */
   trackBufferSeconds?: number;
   /** Consecutive matched frames before a track is confirmed and gets an id. Default 2. */
   minHits?: number;
-  /** Box reported for a matched track: the Kalman-corrected box or the raw detection. Default 'kalman'. */
+  /**
+   * Box reported for a matched track: the raw detection or the Kalman-corrected box.
+   * Default 'detection': the filter is tuned to hold identities through occlusions (it
+   * trusts its motion model), which lags the box when people turn.
+   */
   outputBox?: 'kalman' | 'detection';
-  /** Seconds per Kalman step (velocities are per step). Default 1/30. */
+  /**
+   * Seconds per Kalman step (velocities and process noise are per step). Default 0.1. The
+   * noise weights are the SORT/DeepSORT ones, published for 30 fps; taken per 1/30 s at
+   * 10 fps they let the filter jump after every box, so one merged box of two people
+   * crossing bent the track onto the other person.
+   */
   kalmanStepSeconds?: number;
+  /**
+   * Filter noise. Default: SORT's velocity and measurement weights (1/160, 1/20) with half
+   * its position process noise (1/40): walkers move smoothly over 0.1 s; boxes jitter more.
+   */
   kalman?: KalmanOptions;
   /**
-   * Half-life (s) of a lost track's predicted velocity: the prediction slows down while
-   * nobody is seen instead of running off. Default Infinity (no damping).
-   */
-  lostVelocityHalfLifeSeconds?: number;
-  /** Let low-score boxes continue lost tracks too, not only those seen last frame. Default false. */
-  lowMatchLost?: boolean;
-  /**
-   * Third association: lost tracks against the boxes left over, by distance from where they
-   * were last seen (see recovery.ts); false turns it off. Default on with its own defaults.
+   * Third association: lost tracks against the high boxes left over, by distance from where
+   * they were last seen (see recovery.ts); false turns it off. Default on, with recovery's defaults
+   * except maxHeightRatio 1.4 and radius 0.75.
    */
   recovery?: RecoveryOptions | false;
   /**
-   * A track found again after being lost restarts its Kalman filter at the new box with the
-   * velocity observed across the gap, instead of correcting the drifted prediction. Default false.
-   */
-  reinitOnReturn?: boolean;
-  /**
-   * Seconds a lost track is still reported at its predicted box (bridging short misses for
-   * the counters); 0 reports only tracks matched in the frame. Default 0.
+   * Seconds a lost track is still reported at its predicted box, so a person missed for a
+   * few frames still counts where they stand; 0 reports only tracks matched in the frame.
+   * Default 0.5.
    */
   coastSeconds?: number;
   /**
-   * Size of the source frame in pixels. With it, a lost track last seen touching the frame's
-   * edge is taken to have walked out of view: it is neither coasted nor recovered by
-   * distance (the next person to walk in there is someone else); an overlapping box can
-   * still continue it. Without it, edges are not special.
+   * Size of the source frame in pixels. With it, a lost track whose last sighting, carried
+   * on at its walking velocity, touches the frame's edge has walked out of view: it is
+   * neither coasted nor recovered by distance (whoever walks in there next is someone else);
+   * an overlapping box can still continue it. Without it, edges are not special.
    */
   frame?: { width: number; height: number };
   /** How close (pixels) to the frame's edge a box counts as touching it. Default 1% of the frame width. */
@@ -79,6 +101,11 @@ export interface ByteTrackerOptions {
   personLabel?: string;
   bicycleLabel?: string;
 }
+
+/** The tuned filter noise (see ByteTrackerOptions.kalman). */
+export const DEFAULT_TRACK_KALMAN: Readonly<KalmanOptions> = { positionWeight: 1 / 40, velocityWeight: 1 / 160, measurementWeight: 1 / 20 };
+/** Recovery settings that differ from recovery.ts's own defaults. */
+export const DEFAULT_TRACK_RECOVERY: Readonly<RecoveryOptions> = { radius: 0.75, maxHeightRatio: 1.4 };
 
 type TrackState = 'tentative' | 'tracked' | 'lost';
 
@@ -115,20 +142,17 @@ export class ByteTracker {
     const highThresh = options.highThresh ?? 0.5;
     this.o = {
       highThresh,
-      lowThresh: options.lowThresh ?? 0.1,
-      newTrackThresh: options.newTrackThresh ?? highThresh + 0.1,
+      lowThresh: options.lowThresh ?? 0.25,
+      newTrackThresh: options.newTrackThresh ?? highThresh + 0.2,
       matchThresh: options.matchThresh ?? 0.8,
       lowMatchThresh: options.lowMatchThresh ?? 0.5,
       tentativeMatchThresh: options.tentativeMatchThresh ?? 0.7,
       fuseScore: options.fuseScore ?? true,
-      trackBufferSeconds: options.trackBufferSeconds ?? 3,
+      trackBufferSeconds: options.trackBufferSeconds ?? 2,
       minHits: options.minHits ?? 2,
-      outputBox: options.outputBox ?? 'kalman',
-      kalmanStepSeconds: options.kalmanStepSeconds ?? 1 / 30,
-      lostVelocityHalfLifeSeconds: options.lostVelocityHalfLifeSeconds ?? Infinity,
-      lowMatchLost: options.lowMatchLost ?? false,
-      reinitOnReturn: options.reinitOnReturn ?? false,
-      coastSeconds: options.coastSeconds ?? 0,
+      outputBox: options.outputBox ?? 'detection',
+      kalmanStepSeconds: options.kalmanStepSeconds ?? 0.1,
+      coastSeconds: options.coastSeconds ?? 0.5,
       edgeMarginPx: options.edgeMarginPx ?? (options.frame ? 0.01 * options.frame.width : 0),
       personLabel: options.personLabel ?? 'person',
       bicycleLabel: options.bicycleLabel ?? 'bicycle',
@@ -138,14 +162,13 @@ export class ByteTracker {
     }
     if (!(this.o.kalmanStepSeconds > 0)) throw new Error(`tracker.kalmanStepSeconds must be > 0, got ${this.o.kalmanStepSeconds}`);
     if (!(this.o.minHits >= 1)) throw new Error(`tracker.minHits must be at least 1, got ${this.o.minHits}`);
-    this.kalmanOptions = options.kalman ?? {};
-    if (!(this.o.lostVelocityHalfLifeSeconds > 0)) throw new Error(`tracker.lostVelocityHalfLifeSeconds must be > 0, got ${this.o.lostVelocityHalfLifeSeconds}`);
+    this.kalmanOptions = { ...DEFAULT_TRACK_KALMAN, ...options.kalman };
     if (!(this.o.coastSeconds >= 0)) throw new Error(`tracker.coastSeconds must be >= 0, got ${this.o.coastSeconds}`);
     this.frame = options.frame ?? null;
     if (this.frame && !(this.frame.width > 0 && this.frame.height > 0)) throw new Error(`tracker.frame must have a positive width and height, got ${this.frame.width}x${this.frame.height}`);
     this.rule = cyclistRule(options.cyclist);
-    this.recovery = options.recovery === false ? null : recoveryRule(options.recovery);
-    this.motion = this.recovery ?? recoveryRule();
+    this.recovery = options.recovery === false ? null : recoveryRule({ ...DEFAULT_TRACK_RECOVERY, ...options.recovery });
+    this.motion = this.recovery ?? recoveryRule(DEFAULT_TRACK_RECOVERY);
   }
 
   /** Number of tracks held (tentative, tracked and lost); for tests and diagnostics. */
@@ -155,7 +178,8 @@ export class ByteTracker {
 
   /**
    * Feed one frame's detections at stream time `time` (seconds). Returns the confirmed tracks
-   * matched in this frame, in id order.
+   * matched in this frame, and those lost for at most `coastSeconds` (at their predicted box,
+   * with their last score), in id order.
    */
   update(detections: readonly Detection[], time: number): TrackedObject[] {
     const o = this.o;
@@ -178,12 +202,8 @@ export class ByteTracker {
       } else if (d.label === o.bicycleLabel) bicycles.push(d.box);
     }
 
-    const damping = dt > 0 && Number.isFinite(o.lostVelocityHalfLifeSeconds) ? Math.pow(0.5, dt / o.lostVelocityHalfLifeSeconds) : 1;
     for (const t of this.tracks) {
-      if (t.state === 'lost') {
-        t.kf.holdHeight();
-        if (damping < 1) t.kf.dampVelocity(damping);
-      }
+      if (t.state === 'lost') t.kf.holdHeight();
       t.kf.predict(steps);
       t.kf.box(t.box);
       t.det = null;
@@ -193,18 +213,17 @@ export class ByteTracker {
     const pool = this.tracks.filter((t) => t.state !== 'tentative');
     const first = this.associate(pool, high, o.matchThresh, o.fuseScore, time);
 
-    // 2. Low boxes against the tracks seen last frame that are still unmatched (or all of
-    // them, lost ones too, with lowMatchLost).
-    const stillTracked = o.lowMatchLost ? first.tracks : first.tracks.filter((t) => t.state === 'tracked');
+    // 2. Low boxes against the tracks seen last frame that are still unmatched.
+    const stillTracked = first.tracks.filter((t) => t.state === 'tracked');
     const second = this.associate(stillTracked, low, o.lowMatchThresh, false, time);
     for (const t of second.tracks) t.state = 'lost';
 
-    // 3. Lost tracks against what is left, by distance from where they were last seen.
+    // 3. Lost tracks against the high boxes left, by distance from where they were last
+    // seen. Low boxes are not offered: static clutter (a sign, a bin) would catch them.
     let highLeft = first.dets;
     if (this.recovery) {
       const lost = this.tracks.filter((t) => t.state === 'lost' && !this.walkedOut(t, time));
-      const pool = this.recovery.useLow ? [...highLeft, ...second.dets] : highLeft;
-      const taken = this.recover(lost, pool, time);
+      const taken = this.recover(lost, highLeft, time);
       if (taken.size) highLeft = highLeft.filter((d) => !taken.has(d));
     }
 
@@ -298,13 +317,7 @@ export class ByteTracker {
 
   /** Update track `t` with its matched box `d`. */
   private take(t: Track, d: Detection, time: number): void {
-    if (t.state === 'lost' && this.o.reinitOnReturn) {
-      // Restart from the new box, moving at the velocity seen across the gap.
-      const gap = time - t.trail.lastTime;
-      const last = t.trail.last;
-      const k = gap > 0 ? this.o.kalmanStepSeconds / gap : 0;
-      t.kf.init(d.box, ((d.box[0] + d.box[2] - last[0] - last[2]) / 2) * k, ((d.box[1] + d.box[3] - last[1] - last[3]) / 2) * k);
-    } else t.kf.update(d.box);
+    t.kf.update(d.box);
     t.kf.box(t.box);
     if (t.state === 'lost') t.state = 'tracked';
     this.matched(t, d, time);

@@ -2,7 +2,7 @@
  * track: detections of one frame in, confirmed person tracks out (ByteTrack), each with a
  * foot point and a movement class (person or cyclist).
  */
-export { ByteTracker, type ByteTrackerOptions } from './byte-tracker.ts';
+export { ByteTracker, DEFAULT_TRACK_KALMAN, DEFAULT_TRACK_RECOVERY, type ByteTrackerOptions } from './byte-tracker.ts';
 export { linearAssignment, type Assignment, type AssignmentOptions } from './assignment.ts';
 export { BoxKalman, type KalmanOptions } from './kalman.ts';
 export { ObservationTrail, extrapolatedCentre, recoveryCost, recoveryRule, type RecoveryOptions, type RecoveryRule } from './recovery.ts';

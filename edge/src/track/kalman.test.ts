@@ -6,7 +6,7 @@ import type { BoxXYXY } from '../types.ts';
 class FullKalman {
   x: number[];
   P: number[][];
-  constructor(box: BoxXYXY, private wp = 1 / 20, private wv = 1 / 160) {
+  constructor(box: BoxXYXY, private wp = 1 / 20, private wv = 1 / 160, private wm = wp) {
     const z = meas(box);
     this.x = [...z, 0, 0, 0, 0];
     const h = z[3];
@@ -24,7 +24,7 @@ class FullKalman {
   update(box: BoxXYXY): void {
     const z = meas(box);
     const h = this.x[3];
-    const r = [this.wp * h, this.wp * h, 1e-1, this.wp * h].map((s) => s * s);
+    const r = [this.wm * h, this.wm * h, 1e-1, this.wm * h].map((s) => s * s);
     // H picks the first four state entries; invert the 4×4 innovation covariance by Gauss-Jordan.
     const S = Array.from({ length: 4 }, (_, i) => Array.from({ length: 4 }, (_, j) => this.P[i][j] + (i === j ? r[i] : 0)));
     const Si = inv(S);
@@ -59,10 +59,13 @@ function inv(m: number[][]): number[][] {
 }
 
 describe('BoxKalman', () => {
-  it('gives the same boxes as the full 8-d filter over predict/update cycles with uneven steps', () => {
+  it.each([
+    { name: 'SORT weights', wp: 1 / 20, wv: 1 / 160, wm: undefined },
+    { name: 'measurement noise set apart (the tracker default)', wp: 1 / 40, wv: 1 / 160, wm: 1 / 20 },
+  ])('gives the same boxes as the full 8-d filter over predict/update cycles with uneven steps ($name)', ({ wp, wv, wm }) => {
     const start: BoxXYXY = [100, 50, 140, 150];
-    const split = new BoxKalman(start);
-    const full = new FullKalman(start);
+    const split = new BoxKalman(start, { positionWeight: wp, velocityWeight: wv, measurementWeight: wm });
+    const full = new FullKalman(start, wp, wv, wm ?? wp);
     const steps = [1, 1, 3, 0.5, 1, 2, 1];
     let box = start;
     steps.forEach((k, i) => {
@@ -88,6 +91,25 @@ describe('BoxKalman', () => {
     kf.predict(4); // four frames without a detection
     const b = kf.box();
     expect((b[0] + b[2]) / 2).toBeCloseTo(5 * 34 + 10, 0);
+  });
+
+  it('follows a step in the boxes more slowly when measurements are noisier than the motion', () => {
+    const start: BoxXYXY = [0, 0, 20, 60];
+    const trusting = new BoxKalman(start, { positionWeight: 1 / 20, measurementWeight: 1 / 20 });
+    const sceptical = new BoxKalman(start, { positionWeight: 1 / 40, measurementWeight: 1 / 20 });
+    for (let f = 1; f <= 10; f++) {
+      for (const kf of [trusting, sceptical]) {
+        kf.predict(1);
+        kf.update([0, 0, 20, 60]);
+      }
+    }
+    for (const kf of [trusting, sceptical]) {
+      kf.predict(1);
+      kf.update([30, 0, 50, 60]); // one box 30 px off (a merged box of two people, say)
+    }
+    const cx = (kf: BoxKalman) => (kf.box()[0] + kf.box()[2]) / 2;
+    expect(cx(sceptical)).toBeGreaterThan(10);
+    expect(cx(sceptical)).toBeLessThan(cx(trusting) - 2);
   });
 
   it('predict(0) leaves the box unchanged', () => {

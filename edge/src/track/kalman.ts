@@ -46,16 +46,6 @@ export class BoxKalman {
     this.wp = options.positionWeight ?? 1 / 20;
     this.wv = options.velocityWeight ?? 1 / 160;
     this.wm = options.measurementWeight ?? this.wp;
-    this.init(box, 0, 0);
-  }
-
-  /**
-   * Start afresh at `box` moving at (vx, vy) px per step, with the initial uncertainty of a
-   * new track. A track found again after an occlusion restarts this way from the velocity
-   * observed across the gap, instead of correcting a prediction that drifted while nobody
-   * was seen (OC-SORT's point: the unobserved prediction is the least reliable part).
-   */
-  init(box: BoxXYXY, vx: number, vy: number): void {
     const z = measure(box);
     const h = z[H];
     for (let d = 0; d < DIMS; d++) {
@@ -63,7 +53,7 @@ export class BoxKalman {
       const sp = d === A ? 1e-2 : 2 * this.wp * h;
       const sv = d === A ? 1e-5 : 10 * this.wv * h;
       this.s[o + X] = z[d];
-      this.s[o + V] = d === 0 ? vx : d === 1 ? vy : 0;
+      this.s[o + V] = 0;
       this.s[o + P00] = sp * sp;
       this.s[o + P01] = 0;
       this.s[o + P11] = sv * sv;
@@ -117,17 +107,6 @@ export class BoxKalman {
    */
   holdHeight(): void {
     this.s[H * SLOT + V] = 0;
-  }
-
-  /**
-   * Scale the centre's velocity by `factor` (0..1): a person not seen for a while is more
-   * likely to have stopped or turned than to keep walking straight, so a lost track's
-   * prediction should slow down rather than run off.
-   */
-  dampVelocity(factor: number): void {
-    // The mean only: how sure we are of the velocity does not grow by assuming it smaller.
-    this.s[0 * SLOT + V] *= factor;
-    this.s[1 * SLOT + V] *= factor;
   }
 
   /** The current box estimate as `[x1, y1, x2, y2]`, written into `out` if given. */

@@ -27,8 +27,6 @@ export interface RecoveryOptions {
   velocityFadeSeconds?: number;
   /** Seconds of observations the walking velocity is measured over. Default 1. */
   velocityWindowSeconds?: number;
-  /** Also take low-score boxes (not only the confident ones nobody took). Default false. */
-  useLow?: boolean;
 }
 
 export type RecoveryRule = Required<RecoveryOptions>;
@@ -40,7 +38,6 @@ export function recoveryRule(o: RecoveryOptions = {}): RecoveryRule {
     maxHeightRatio: o.maxHeightRatio ?? 1.3,
     velocityFadeSeconds: o.velocityFadeSeconds ?? 1,
     velocityWindowSeconds: o.velocityWindowSeconds ?? 1,
-    useLow: o.useLow ?? false,
   };
   if (!(rule.radius >= 0 && rule.radiusPerSecond >= 0)) throw new Error(`tracker.recovery.radius and radiusPerSecond must be >= 0, got ${rule.radius}, ${rule.radiusPerSecond}`);
   if (!(rule.maxHeightRatio >= 1)) throw new Error(`tracker.recovery.maxHeightRatio must be >= 1, got ${rule.maxHeightRatio}`);
