@@ -21,8 +21,10 @@ import { Instant } from './api/params.ts';
 const USAGE = `usage:
   byliv-hub start [--data-dir DIR] [--mqtt-port N] [--http-port N] [--broker URL]
                   [--broker-username U] [--broker-ca FILE] [--mqtt-host H] [--http-host H] [--suppress-below N]
+                  [--sqlite-synchronous FULL|NORMAL]
       runs the hub: embedded MQTT broker (default port 1883) or, with --broker, a subscriber to an
-      external broker (password from $BYLIV_BROKER_PASSWORD); HTTP API on --http-port (default 8080)
+      external broker (password from $BYLIV_BROKER_PASSWORD); HTTP API on --http-port (default 8080);
+      FULL (default) syncs every commit: an acknowledged batch survives a power loss
   byliv-hub camera add --site S --camera C [--data-dir DIR]
       registers a camera; prints {"username","password"} (a new password if it exists)
   byliv-hub token create --role admin|planner|researcher [--label TEXT] [--data-dir DIR]
@@ -77,7 +79,10 @@ async function start(args: string[]): Promise<void> {
     'broker-username': { type: 'string' },
     'broker-ca': { type: 'string' },
     'suppress-below': { type: 'string' },
+    'sqlite-synchronous': { type: 'string', default: 'FULL' },
   });
+  const synchronous = v['sqlite-synchronous']!.toUpperCase();
+  if (synchronous !== 'FULL' && synchronous !== 'NORMAL') throw new UsageError(`--sqlite-synchronous must be FULL or NORMAL, got "${v['sqlite-synchronous']}"`);
   if (v.broker !== undefined && !/^(mqtts?|wss?):\/\//.test(v.broker)) throw new UsageError(`--broker must be a URL like mqtt://host:1883, got "${v.broker}"`);
   if (v.broker === undefined && (v['broker-username'] !== undefined || v['broker-ca'] !== undefined)) throw new UsageError('--broker-username and --broker-ca need --broker');
   const suppressBelow = v['suppress-below'] === undefined ? undefined : Number(v['suppress-below']);
@@ -92,6 +97,7 @@ async function start(args: string[]): Promise<void> {
       ? { url: v.broker, username: v['broker-username'], password: process.env.BYLIV_BROKER_PASSWORD, ca: v['broker-ca'] ? readFileSync(v['broker-ca']) : undefined }
       : undefined,
     suppressBelow,
+    synchronous,
     log,
   });
   let stopping = false;

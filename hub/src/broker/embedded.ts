@@ -111,14 +111,16 @@ export class EmbeddedBroker {
       this.options.ingest.deadLetter({ topic: packet.topic, payload, sender: camera.username }, `topic not allowed for camera ${camera.site}/${camera.camera}`);
       return done(new Error(`camera ${camera.site}/${camera.camera} may not publish to ${packet.topic}`));
     }
-    const outcome = this.options.ingest.handle({ topic: packet.topic, payload, sender: camera.username });
-    if (outcome.kind === 'failed') {
-      this.options.log?.(`ingest failed, not acknowledging ${packet.topic}: ${outcome.error.message}`);
-      return done(outcome.error);
-    }
-    // A dead letter is acknowledged but never kept as the topic's retained message.
-    if (outcome.kind === 'dead-letter') packet.retain = false;
-    done(null);
+    // Batches arriving together are committed together (Ingest.submit); the PUBACK waits for the commit.
+    this.options.ingest.submit({ topic: packet.topic, payload, sender: camera.username }).then((outcome) => {
+      if (outcome.kind === 'failed') {
+        this.options.log?.(`ingest failed, not acknowledging ${packet.topic}: ${outcome.error.message}`);
+        return done(outcome.error);
+      }
+      // A dead letter is acknowledged but never kept as the topic's retained message.
+      if (outcome.kind === 'dead-letter') packet.retain = false;
+      done(null);
+    });
   }
 
   private authorizeSubscribe(client: Client, sub: Subscription, done: (error: Error | null, sub?: Subscription | null) => void): void {

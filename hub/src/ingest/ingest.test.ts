@@ -91,4 +91,23 @@ describe('ingest', () => {
     expect(watched.handle({ topic: counts, payload: Buffer.from('nope') }).kind).toBe('failed');
     expect(outcomes.map((o) => o.kind)).toEqual(['failed', 'failed']);
   });
+
+  it('commits messages submitted in the same turn together, each with its own outcome, in order', async () => {
+    const second = makeBatch({ seq: 1, binStart: '2025-05-01T10:01:00Z' });
+    const outcomes = await Promise.all([
+      ingest.submit({ topic: counts, payload: json(good) }),
+      ingest.submit({ topic: counts, payload: Buffer.from('{') }),
+      ingest.submit({ topic: counts, payload: json(good) }),
+      ingest.submit({ topic: counts, payload: json(second) }),
+    ]);
+    expect(outcomes.map((o) => o.kind)).toEqual(['stored', 'dead-letter', 'duplicate', 'stored']);
+    expect(store.bins.batches({ site: 'park' }).map((b) => b.seq)).toEqual([0, 1]);
+    expect(store.deadLetters.count()).toBe(1);
+  });
+
+  it('answers failed for every message of a group whose store is gone', async () => {
+    store.close();
+    const outcomes = await Promise.all([ingest.submit({ topic: counts, payload: json(good) }), ingest.submit({ topic: counts, payload: Buffer.from('x') })]);
+    expect(outcomes.map((o) => o.kind)).toEqual(['failed', 'failed']);
+  });
 });

@@ -42,6 +42,7 @@ export class Ingest {
   private readonly store: HubStore;
   private readonly clock: () => Date;
   readonly maxPayloadBytes: number;
+  private pending: { message: InboundMessage; resolve: (outcome: IngestOutcome) => void }[] = [];
 
   constructor(private readonly options: IngestOptions) {
     this.store = options.store;
@@ -62,6 +63,31 @@ export class Ingest {
       // a logger's failure is not the message's
     }
     return outcome;
+  }
+
+  /**
+   * Like `handle`, but messages arriving in the same turn of the event loop (several cameras,
+   * or one camera's window of in-flight batches) share one transaction: with synchronous=FULL
+   * that is one disk sync for the group instead of one per batch. Each message still gets its
+   * own outcome (a savepoint each); a failed commit makes every outcome of the group `failed`.
+   */
+  submit(message: InboundMessage): Promise<IngestOutcome> {
+    return new Promise((resolve) => {
+      this.pending.push({ message, resolve });
+      if (this.pending.length === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    const group = this.pending;
+    this.pending = [];
+    let outcomes: IngestOutcome[];
+    try {
+      outcomes = this.store.db.transaction(() => group.map((g) => this.handle(g.message)))();
+    } catch (error) {
+      outcomes = group.map(() => ({ kind: 'failed', error: asError(error) }));
+    }
+    group.forEach((g, i) => g.resolve(outcomes[i]));
   }
 
   /** Records a message that will not be taken; `failed` if even that cannot be written. */

@@ -1,0 +1,219 @@
+/**
+ * Hub ingest rate: count batches per second from MQTT publish to committed SQLite row,
+ * (1) through the hub's embedded broker and (2) through Mosquitto with the hub subscribed
+ * (external-broker mode), and their ratio. The hub runs as its own process (the real CLI);
+ * the publishers run here, one mqtt.js client per camera, each keeping `--window` batches in
+ * flight (QoS 1), as the edge publisher does. Done = the last batch is in the SQLite file.
+ *
+ * Usage: npx tsx bench/hub-ingest.ts [--batches 2000] [--cameras 4] [--window 16] [--sqlite-synchronous FULL|NORMAL] [--json out.json]
+ */
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect as tcpConnect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
+import { connect, type MqttClient } from 'mqtt';
+import { batchIdFor, countsTopic, CountBatch, DWELL_BIN_EDGES_SECONDS } from '@byliv/protocol';
+
+const { values } = parseArgs({
+  options: {
+    batches: { type: 'string', default: '2000' },
+    cameras: { type: 'string', default: '4' },
+    window: { type: 'string', default: '16' },
+    'sqlite-synchronous': { type: 'string', default: 'FULL' },
+    json: { type: 'string' },
+  },
+});
+const total = Number(values.batches);
+const cameraCount = Number(values.cameras);
+const window = Number(values.window);
+const synchronous = values['sqlite-synchronous']!.toUpperCase();
+const MOSQUITTO = process.env.BYLIV_MOSQUITTO ?? '/usr/sbin/mosquitto';
+const root = resolve(import.meta.dirname, '..');
+const hubBin = join(root, 'hub/bin/byliv-hub.js');
+
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => ok(port));
+    });
+    server.on('error', fail);
+  });
+}
+
+async function waitForPort(port: number, child: ChildProcess, what: string): Promise<void> {
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${what} exited (${child.exitCode}) before listening on ${port}`);
+    const up = await new Promise<boolean>((ok) => {
+      const s = tcpConnect(port, '127.0.0.1');
+      s.once('connect', () => (s.destroy(), ok(true)));
+      s.once('error', () => ok(false));
+    });
+    if (up) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** A realistic batch: 3 lines, 3 zones with dwell histograms, one flow. */
+function batch(camera: string, seq: number): CountBatch {
+  const lines = Object.fromEntries(['north', 'south', 'bench'].map((id, i) => [id, { forward: { person: (seq + i) % 7, cyclist: seq % 2 }, backward: { person: (seq * 3 + i) % 5, cyclist: 0 } }]));
+  const zones = Object.fromEntries(
+    ['lawn', 'stage', 'play'].map((id, i) => [
+      id,
+      {
+        entries: { person: (seq + i) % 4, cyclist: 0 },
+        exits: { person: (seq + i + 1) % 4, cyclist: 0 },
+        personSeconds: ((seq * 7 + i) % 300) / 4,
+        occupancyMax: (seq + i) % 6,
+        occupancyMean: ((seq + i) % 6) / 2,
+        dwellHistogram: Array.from({ length: DWELL_BIN_EDGES_SECONDS.length + 1 }, (_, k) => (seq + k) % 3),
+      },
+    ]),
+  );
+  const binStart = new Date(Date.UTC(2025, 0, 1) + seq * 60_000).toISOString();
+  return CountBatch.parse({
+    v: 1, batchId: batchIdFor('bench', camera, binStart), site: 'bench', camera, seq, binStart, binSeconds: 60,
+    lines, zones, flows: [{ from: 'lawn', to: 'stage', count: 1 + (seq % 3) }],
+    quality: { framesProcessed: 600, framesExpected: 600, gapSeconds: 0 },
+  });
+}
+
+interface Run {
+  dir: string;
+  hub: ChildProcess;
+  mosquitto?: ChildProcess;
+  url: string;
+  creds: { username: string; password: string }[];
+}
+
+function hubCli(dataDir: string, ...args: string[]): string {
+  const r = spawnSync(process.execPath, [hubBin, ...args, '--data-dir', dataDir], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`byliv-hub ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+
+async function startHub(dataDir: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
+  const hub = spawn(process.execPath, [hubBin, 'start', '--data-dir', dataDir, '--http-port', '0', '--mqtt-host', '127.0.0.1', '--sqlite-synchronous', synchronous, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
+  let stderr = '';
+  hub.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  await new Promise<void>((ok, fail) => {
+    createInterface({ input: hub.stdout! }).once('line', () => ok());
+    hub.once('exit', (code) => fail(new Error(`hub exited (${code}): ${stderr}`)));
+  });
+  // external mode: the subscription is in place once it says so
+  if (args.includes('--broker')) {
+    while (!stderr.includes('subscribed to the counts')) {
+      if (hub.exitCode !== null) throw new Error(`hub exited: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+  return hub;
+}
+
+function registerCameras(dataDir: string) {
+  return Array.from({ length: cameraCount }, (_, i) => JSON.parse(hubCli(dataDir, 'camera', 'add', '--site', 'bench', '--camera', `cam${i}`)) as { username: string; password: string });
+}
+
+async function embeddedRun(): Promise<Run> {
+  const dir = mkdtempSync(join(tmpdir(), 'byliv-bench-hub-'));
+  const creds = registerCameras(dir);
+  const port = await freePort();
+  const hub = await startHub(dir, ['--mqtt-port', String(port)]);
+  return { dir, hub, url: `mqtt://127.0.0.1:${port}`, creds };
+}
+
+async function mosquittoRun(): Promise<Run> {
+  const dir = mkdtempSync(join(tmpdir(), 'byliv-bench-mosq-'));
+  const creds = registerCameras(dir);
+  const hubPassword = 'bench-hub';
+  const passwd = join(dir, 'passwd');
+  writeFileSync(passwd, '', { mode: 0o600 });
+  execFileSync('/usr/bin/mosquitto_passwd', ['-b', passwd, 'byliv-hub', hubPassword]);
+  for (const c of creds) execFileSync('/usr/bin/mosquitto_passwd', ['-b', passwd, c.username, c.password]);
+  const port = await freePort();
+  // The deployment's rules (deploy/mosquitto): authentication, the ACL, persistence, queue limit.
+  const conf = [
+    `listener ${port} 127.0.0.1`, 'allow_anonymous false', `password_file ${passwd}`, `acl_file ${join(root, 'deploy/mosquitto/acl')}`,
+    'persistence true', `persistence_location ${dir}/`, 'autosave_interval 10', 'max_queued_messages 100000', 'log_dest stderr', 'log_type error',
+    ...(process.getuid?.() === 0 ? ['user root'] : []),
+  ];
+  writeFileSync(join(dir, 'mosquitto.conf'), conf.join('\n') + '\n');
+  const mosquitto = spawn(MOSQUITTO, ['-c', join(dir, 'mosquitto.conf')], { stdio: 'ignore' });
+  await waitForPort(port, mosquitto, 'mosquitto');
+  const hub = await startHub(dir, ['--broker', `mqtt://127.0.0.1:${port}`, '--broker-username', 'byliv-hub'], { BYLIV_BROKER_PASSWORD: hubPassword });
+  return { dir, hub, mosquitto, url: `mqtt://127.0.0.1:${port}`, creds };
+}
+
+/** Publishes `total` batches over `cameraCount` clients with `window` in flight each; seconds until all are in SQLite. */
+async function measure(run: Run): Promise<number> {
+  const clients: MqttClient[] = await Promise.all(
+    run.creds.map((c, i) => new Promise<MqttClient>((ok, fail) => {
+      const client = connect(run.url, { ...c, clientId: `bench-cam${i}`, reconnectPeriod: 0 });
+      client.once('connect', () => ok(client));
+      client.once('error', fail);
+    })),
+  );
+  const perCamera = Math.ceil(total / cameraCount);
+  const payloads = clients.map((_, i) => Array.from({ length: Math.min(perCamera, total - i * perCamera) }, (_, seq) => JSON.stringify(batch(`cam${i}`, seq))));
+  const db = new Database(join(run.dir, 'hub.sqlite'), { readonly: true });
+  const stored = db.prepare('SELECT COUNT(*) FROM count_bins').pluck();
+  const t0 = performance.now();
+  await Promise.all(
+    clients.map(async (client, i) => {
+      const topic = countsTopic('bench', `cam${i}`);
+      let next = 0;
+      const lane = async () => {
+        while (next < payloads[i].length) {
+          const payload = payloads[i][next++];
+          await client.publishAsync(topic, payload, { qos: 1 });
+        }
+      };
+      await Promise.all(Array.from({ length: window }, lane));
+    }),
+  );
+  while ((stored.get() as number) < total) await new Promise((r) => setTimeout(r, 5));
+  const seconds = (performance.now() - t0) / 1000;
+  db.close();
+  await Promise.all(clients.map((c) => c.endAsync()));
+  return seconds;
+}
+
+async function stop(run: Run): Promise<void> {
+  const exited = new Promise((ok) => run.hub.once('exit', ok));
+  run.hub.kill('SIGTERM');
+  await exited;
+  run.mosquitto?.kill('SIGTERM');
+  rmSync(run.dir, { recursive: true, force: true });
+}
+
+console.log(`hub ingest: ${total} batches from ${cameraCount} cameras, ${window} in flight each, QoS 1, SQLite synchronous=${synchronous}`);
+const results: Record<string, number> = {};
+const embedded = await embeddedRun();
+try {
+  const s = await measure(embedded);
+  results.embedded = total / s;
+  console.log(`  embedded broker → SQLite:      ${results.embedded.toFixed(0).padStart(6)} batches/s (${s.toFixed(2)} s)`);
+} finally {
+  await stop(embedded);
+}
+if (existsSync(MOSQUITTO)) {
+  const external = await mosquittoRun();
+  try {
+    const s = await measure(external);
+    results.mosquitto = total / s;
+    console.log(`  Mosquitto → hub → SQLite:      ${results.mosquitto.toFixed(0).padStart(6)} batches/s (${s.toFixed(2)} s)`);
+    console.log(`  ratio embedded / Mosquitto:    ${(results.embedded / results.mosquitto).toFixed(2)}`);
+  } finally {
+    await stop(external);
+  }
+} else {
+  console.log(`  Mosquitto: not measured, no binary at ${MOSQUITTO}`);
+}
+if (values.json) writeFileSync(values.json, JSON.stringify({ total, cameras: cameraCount, window, synchronous, batchesPerSecond: results }, null, 2) + '\n');
