@@ -25,7 +25,7 @@ import { linearAssignment } from './assignment.ts';
 import { ClassVote, bicycleUnder, cyclistRule, type CyclistOptions, type CyclistRule } from './cyclist.ts';
 import { iouCost } from './iou.ts';
 import { BoxKalman, type KalmanOptions } from './kalman.ts';
-import { ObservationTrail, extrapolatedCentre, recoveryCost, recoveryRule, type RecoveryOptions, type RecoveryRule } from './recovery.ts';
+import { ObservationTrail, recoveryCost, walkedOut, recoveryRule, type RecoveryOptions, type RecoveryRule } from './recovery.ts';
 
 export interface ByteTrackerOptions {
   /** Detections at or above this score are "high" (first association, may start tracks). Default 0.5. */
@@ -286,19 +286,9 @@ export class ByteTracker {
     return { tracks: a.unmatchedRows.map((i) => tracks[i]), dets: a.unmatchedCols.map((j) => dets[j]) };
   }
 
-  /**
-   * Whether a lost track has walked out of view: its last sighting, carried on at the walking
-   * velocity seen before the loss, touches the frame's edge (only known with `frame`).
-   */
+  /** Whether lost track `t` has walked out of view by `time` (only known with `frame`). */
   private walkedOut(t: Track, time: number): boolean {
-    if (!this.frame) return false;
-    const b = t.trail.last;
-    // Where the last sighting has walked to since, at the observed (fading) velocity.
-    const [cx, cy] = extrapolatedCentre(t.trail, time, this.motion);
-    const dx = cx - (b[0] + b[2]) / 2;
-    const dy = cy - (b[1] + b[3]) / 2;
-    const m = this.o.edgeMarginPx;
-    return b[0] + dx <= m || b[1] + dy <= m || b[2] + dx >= this.frame.width - m || b[3] + dy >= this.frame.height - m;
+    return this.frame !== null && walkedOut(t.trail, time, this.motion, this.frame, this.o.edgeMarginPx);
   }
 
   /** Lost tracks against leftover boxes by observation-centric distance; returns the boxes taken. */

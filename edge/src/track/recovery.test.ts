@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ObservationTrail, extrapolatedCentre, recoveryCost, recoveryRule } from './recovery.ts';
+import { ObservationTrail, extrapolatedCentre, recoveryCost, recoveryRule, walkedOut } from './recovery.ts';
 import type { BoxXYXY } from '../types.ts';
 
 /** A 40 × 100 box with its centre at (cx, cy). */
@@ -58,6 +58,15 @@ describe('recovery', () => {
     expect(recoveryCost(trail, box(100, 300, 125), 1.0, rule)).toBeLessThanOrEqual(1);
     expect(recoveryCost(trail, box(100, 300, 140), 1.0, rule)).toBe(Infinity);
     expect(recoveryCost(trail, box(100, 300, 70), 1.0, rule)).toBe(Infinity);
+  });
+
+  it('says a walker heading out of the frame has left, one walking along inside it has not', () => {
+    const frame = { width: 400, height: 600 };
+    const out = walked(10, 100, 0, 250); // last box x 320..360, walking right at 100 px/s
+    expect(walkedOut(out, 0.9, rule, frame, 4)).toBe(false); // at the last sighting: inside
+    expect(walkedOut(out, 1.9, rule, frame, 4)).toBe(true); // 1 s on: about 63 px further, past x 396
+    const along = walked(10, 0, 100, 250); // walking down the frame, far from its side edges
+    expect(walkedOut(along, 1.9, rule, frame, 4)).toBe(false);
   });
 
   it('rejects nonsense settings with the option named', () => {

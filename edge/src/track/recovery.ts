@@ -112,3 +112,15 @@ export function recoveryCost(trail: ObservationTrail, box: BoxXYXY, time: number
   const d = Math.hypot((box[0] + box[2]) / 2 - px, (box[1] + box[3]) / 2 - py);
   return gate > 0 ? d / gate : d === 0 ? 0 : Infinity;
 }
+
+/**
+ * Whether the person of a lost trail has walked out of a `frame`-sized view by `time`: their
+ * last observed box, carried on like extrapolatedCentre, touches an edge (within `margin` px).
+ */
+export function walkedOut(trail: ObservationTrail, time: number, rule: RecoveryRule, frame: { width: number; height: number }, margin: number): boolean {
+  const b = trail.last;
+  const [cx, cy] = extrapolatedCentre(trail, time, rule);
+  const dx = cx - (b[0] + b[2]) / 2;
+  const dy = cy - (b[1] + b[3]) / 2;
+  return b[0] + dx <= margin || b[1] + dy <= margin || b[2] + dx >= frame.width - margin || b[3] + dy >= frame.height - margin;
+}
