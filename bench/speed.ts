@@ -65,9 +65,9 @@ const scene = loadSceneFile(values.scene!);
 const repeats = 20;
 const perFrameUs: number[] = [];
 for (let r = 0; r < repeats; r++) {
-  const pipeline = new CountingPipeline(scene, { binSeconds: 60, origin: new Date('2026-01-01T00:00:00Z'), framesPerSecond: 10 });
+  const pipeline = new CountingPipeline(scene, { binSeconds: 60, origin: new Date('2026-01-01T00:00:00Z'), framesPerSecond: source.fps, frame: { width: source.width, height: source.height } });
   const start = performance.now();
-  detections.forEach((d, i) => pipeline.step(i / 10, 0.1, d));
+  detections.forEach((d, i) => pipeline.step(i / source.fps, 1 / source.fps, d));
   pipeline.finish();
   perFrameUs.push(((performance.now() - start) * 1000) / detections.length);
 }

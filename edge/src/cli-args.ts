@@ -20,7 +20,8 @@ Options:
   --realtime               read a file at its own frame rate, as a camera would deliver it
   --max-frames <n>         stop after n frames (default: every frame)
   --model <manifest.json>  model manifest (default: the converted NanoDet-m, fetched on first use)
-  --input-size <WxH>       model input size when the model allows any size (default: manifest's)
+  --input-size <WxH>       model input size when the model takes any size (default: the
+                           camera's aspect ratio at a 512 px long side, e.g. 512x384)
   --threads <n>            inference threads (default: all cores)
   --broker <url>           publish each closed bin over MQTT (mqtt://, mqtts:// for TLS)
   --username <u>           MQTT username of this camera (from 'byliv-hub camera add')

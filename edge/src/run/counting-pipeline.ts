@@ -17,6 +17,8 @@ export interface PipelineOptions {
   firstSeq?: number;
   /** Live streams only: see batchIdFor. */
   session?: string;
+  /** Source frame size: the tracker lets people who walk out of the picture go. */
+  frame?: { width: number; height: number };
 }
 
 export interface PipelineStep {
@@ -26,12 +28,13 @@ export interface PipelineStep {
 }
 
 export class CountingPipeline {
-  private readonly tracker = new ByteTracker();
+  private readonly tracker: ByteTracker;
   private readonly lines: LineCounter;
   private readonly zones: ZoneCounter;
   private readonly bins: BinAggregator;
 
   constructor(scene: Scene, opts: PipelineOptions) {
+    this.tracker = new ByteTracker({ frame: opts.frame });
     this.lines = new LineCounter(scene.lines);
     this.zones = new ZoneCounter(scene.zones);
     this.bins = new BinAggregator({

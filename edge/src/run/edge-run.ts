@@ -47,7 +47,7 @@ export async function runEdge(req: RunRequest, io: RunIo): Promise<RunResult> {
   try {
     publishing = req.broker ? await openPublishing(req, scene, detector.manifest.name, io.log) : undefined;
     tracksFile = req.tracks ? new TracksFile(req.tracks) : undefined;
-    const pipeline = new CountingPipeline(scene, { binSeconds: req.binSeconds, origin, framesPerSecond: info.fps, firstSeq: publishing?.nextSeq(), session: live ? origin.toISOString() : undefined });
+    const pipeline = new CountingPipeline(scene, { binSeconds: req.binSeconds, origin, framesPerSecond: info.fps, firstSeq: publishing?.nextSeq(), session: live ? origin.toISOString() : undefined, frame: { width: info.width, height: info.height } });
     const batches: CountBatch[] = [];
     const handOver = (closed: CountBatch[]) => {
       for (const batch of closed) {
