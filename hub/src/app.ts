@@ -16,6 +16,8 @@ export interface HubConfig {
   /** Embedded broker port (default 1883; 0 picks a free one). Ignored with `broker`. */
   mqttPort?: number;
   mqttHost?: string;
+  /** PEM files' contents: the embedded broker then listens with TLS only. */
+  mqttTls?: { cert: string | Buffer; key: string | Buffer };
   /** HTTP API port (default 8080; 0 picks a free one). */
   httpPort?: number;
   httpHost?: string;
@@ -35,6 +37,7 @@ export interface HubConfig {
 export interface HubAddresses {
   /** null in external-broker mode */
   mqttPort: number | null;
+  mqttTls: boolean;
   httpPort: number;
   broker: string;
 }
@@ -77,7 +80,7 @@ export function createHub(config: HubConfig): Hub {
           external = new ExternalBrokerSubscriber({ ...config.broker, ingest, log });
           external.start();
         } else {
-          embedded = await EmbeddedBroker.start({ store, ingest, port: config.mqttPort ?? 1883, host: config.mqttHost, log });
+          embedded = await EmbeddedBroker.start({ store, ingest, port: config.mqttPort ?? 1883, host: config.mqttHost, tls: config.mqttTls, log });
         }
         const app = createApi({ store, clock: config.clock, suppressBelow: config.suppressBelow, citation: config.citation, log });
         http = await new Promise<ServerType>((resolve, reject) => {
@@ -86,6 +89,7 @@ export function createHub(config: HubConfig): Hub {
         });
         return {
           mqttPort: embedded?.port ?? null,
+          mqttTls: Boolean(embedded && config.mqttTls),
           httpPort: (http.address() as AddressInfo).port,
           broker: config.broker ? config.broker.url.replace(/\/\/[^@/]*@/, '//') : 'embedded',
         };

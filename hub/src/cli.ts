@@ -21,7 +21,7 @@ import { Instant } from './api/params.ts';
 const USAGE = `usage:
   byliv-hub start [--data-dir DIR] [--mqtt-port N] [--http-port N] [--broker URL]
                   [--broker-username U] [--broker-ca FILE] [--mqtt-host H] [--http-host H] [--suppress-below N]
-                  [--sqlite-synchronous FULL|NORMAL]
+                  [--mqtt-tls-cert PEM --mqtt-tls-key PEM] [--sqlite-synchronous FULL|NORMAL]
       runs the hub: embedded MQTT broker (default port 1883) or, with --broker, a subscriber to an
       external broker (password from $BYLIV_BROKER_PASSWORD); HTTP API on --http-port (default 8080);
       FULL (default) syncs every commit: an acknowledged batch survives a power loss
@@ -73,6 +73,8 @@ async function start(args: string[]): Promise<void> {
     ...dataDir,
     'mqtt-port': { type: 'string' },
     'mqtt-host': { type: 'string' },
+    'mqtt-tls-cert': { type: 'string' },
+    'mqtt-tls-key': { type: 'string' },
     'http-port': { type: 'string' },
     'http-host': { type: 'string' },
     broker: { type: 'string' },
@@ -87,10 +89,14 @@ async function start(args: string[]): Promise<void> {
   if (v.broker === undefined && (v['broker-username'] !== undefined || v['broker-ca'] !== undefined)) throw new UsageError('--broker-username and --broker-ca need --broker');
   const suppressBelow = v['suppress-below'] === undefined ? undefined : Number(v['suppress-below']);
   if (suppressBelow !== undefined && !(Number.isInteger(suppressBelow) && suppressBelow >= 1)) throw new UsageError(`--suppress-below must be a whole number ≥ 1, got "${v['suppress-below']}"`);
+  if ((v['mqtt-tls-cert'] === undefined) !== (v['mqtt-tls-key'] === undefined)) throw new UsageError('--mqtt-tls-cert and --mqtt-tls-key go together');
+  if (v.broker !== undefined && v['mqtt-tls-cert'] !== undefined) throw new UsageError('--mqtt-tls-cert is for the embedded broker; with --broker, TLS is the broker\'s business');
+  const mqttTls = v['mqtt-tls-cert'] ? { cert: readFileSync(v['mqtt-tls-cert']), key: readFileSync(v['mqtt-tls-key']!) } : undefined;
   const hub = createHub({
     dataDir: v['data-dir']!,
     mqttPort: port('mqtt-port', v['mqtt-port'], 1883),
     mqttHost: v['mqtt-host'],
+    mqttTls,
     httpPort: port('http-port', v['http-port'], 8080),
     httpHost: v['http-host'],
     broker: v.broker

@@ -10,6 +10,11 @@ export function connectClient(url: string, options: IClientOptions = {}): Promis
       client.end(true);
       reject(error);
     });
+    // A connection cut before CONNACK (e.g. plain MQTT to a TLS port) may end without an error.
+    client.once('close', () => {
+      client.end(true);
+      reject(new Error(`connection to ${url} closed before CONNACK`));
+    });
   });
 }
 

@@ -1,4 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { countsTopic, statusTopic } from '@byliv/protocol';
 import type { MqttClient } from 'mqtt';
 import { createHub, type Hub } from '../app.ts';
@@ -98,5 +101,29 @@ describe('embedded broker', () => {
     const { until } = await import('../../test/mqtt.ts');
     await until(() => hub.store.statuses.latest('park', 'cam1') !== undefined, 'the last will');
     expect(hub.store.statuses.latest('park', 'cam1')?.status).toEqual(will);
+  });
+
+  it('speaks TLS when given a certificate: a camera that trusts it publishes, one that does not never connects', async () => {
+    const certs = tempDir();
+    const [key, cert] = [join(certs.path, 'key.pem'), join(certs.path, 'cert.pem')];
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+    const tlsDir = tempDir();
+    const secure = createHub({ dataDir: tlsDir.path, mqttPort: 0, httpPort: 0, mqttHost: '127.0.0.1', httpHost: '127.0.0.1', mqttTls: { cert: readFileSync(cert), key: readFileSync(key) } });
+    try {
+      const tlsCreds = await addCamera(secure.store, 'park', 'cam1');
+      const { mqttPort, mqttTls } = await secure.start();
+      expect(mqttTls).toBe(true);
+      const tlsUrl = `mqtts://127.0.0.1:${mqttPort}`;
+      await expect(connectClient(tlsUrl, { ...tlsCreds, servername: 'localhost' })).rejects.toThrow(/self[- ]signed/);
+      await expect(connectClient(`mqtt://127.0.0.1:${mqttPort}`, { ...tlsCreds, connectTimeout: 2000 })).rejects.toBeDefined();
+      const client = await connectClient(tlsUrl, { ...tlsCreds, ca: readFileSync(cert), servername: 'localhost' });
+      await publish(client, countsTopic('park', 'cam1'), JSON.stringify(batch));
+      await client.endAsync(true);
+      expect(secure.store.bins.count()).toBe(1);
+    } finally {
+      await secure.stop();
+      tlsDir.remove();
+      certs.remove();
+    }
   });
 });

@@ -12,6 +12,7 @@
  * so the edge keeps the batch and sends it again.
  */
 import { createServer, type AddressInfo, type Server } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { Aedes, type AuthenticateError, type Client, type PublishPacket, type Subscription } from 'aedes';
 import type { HubStore } from '../store/index.ts';
 import type { Ingest } from '../ingest/index.ts';
@@ -24,6 +25,8 @@ export interface EmbeddedBrokerOptions {
   /** 0 picks a free port (tests). */
   port: number;
   host?: string;
+  /** PEM certificate chain and key: the listener then speaks MQTT over TLS only (mqtts://). */
+  tls?: { cert: string | Buffer; key: string | Buffer };
   log?: (line: string) => void;
 }
 
@@ -51,8 +54,9 @@ export class EmbeddedBroker {
       authorizePublish: (client, packet, done) => broker!.authorizePublish(client, packet, done),
       authorizeSubscribe: (client, sub, done) => broker!.authorizeSubscribe(client, sub, done),
     });
-    const server = createServer(aedes.handle);
+    const server = options.tls ? createTlsServer({ cert: options.tls.cert, key: options.tls.key }, aedes.handle) : createServer(aedes.handle);
     broker = new EmbeddedBroker(options, aedes, server);
+    server.on('tlsClientError', (error) => options.log?.(`mqtt TLS handshake failed: ${error.message}`));
     aedes.on('clientError', (client, error) => options.log?.(`mqtt client ${client?.id ?? '?'}: ${error.message}`));
     aedes.on('connectionError', (client, error) => options.log?.(`mqtt connection ${client?.id ?? '?'}: ${error.message}`));
     aedes.on('error' as 'closed', ((error: Error) => options.log?.(`mqtt broker: ${error.message}`)) as () => void);

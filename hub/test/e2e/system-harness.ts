@@ -283,13 +283,15 @@ export function edgeArgs(o: EdgeOptions): string[] {
   const args = ['run', '--source', PETS_VIDEO, '--scene', PETS_SCENE, '--bin-seconds', '5', '--summary', o.summary, '--data-dir', o.dataDir];
   // Pinned, so every run in a session does the same arithmetic (ONNX Runtime splits work by thread).
   args.push('--threads', '2', '--drain-timeout', '180');
-  args.push('--broker', o.brokerUrl, '--username', o.username, '--password', o.password);
+  // The password goes in BYLIV_MQTT_PASSWORD (startEdge): a generated one may start with "-",
+  // which `--password <p>` cannot take (node's parseArgs reads it as an option).
+  args.push('--broker', o.brokerUrl, '--username', o.username);
   if (o.maxFrames) args.push('--max-frames', String(o.maxFrames));
   return args;
 }
 
 export function startEdge(o: EdgeOptions, name = 'edge'): Child {
-  return new Child(name, process.execPath, tsx(EDGE_CLI, edgeArgs(o)));
+  return new Child(name, process.execPath, tsx(EDGE_CLI, edgeArgs(o)), { BYLIV_MQTT_PASSWORD: o.password });
 }
 
 export interface EdgeResult {
