@@ -33,9 +33,15 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return timingSafeEqual(key, expected);
 }
 
-/** A new camera password: 24 random bytes, URL-safe (fits a shell variable and a passwd file). */
+/**
+ * A new camera password: 24 random bytes, URL-safe (fits a shell variable and a passwd file),
+ * starting with a letter or digit: one starting with "-" would be read as an option by a CLI.
+ */
 export function newPassword(): string {
-  return randomBytes(24).toString('base64url');
+  for (;;) {
+    const password = randomBytes(24).toString('base64url');
+    if (/^[A-Za-z0-9]/.test(password)) return password;
+  }
 }
 
 /** A new API token; the prefix makes a leaked token easy to recognise in logs and scanners. */

@@ -8,7 +8,10 @@ import type { Db } from './database.ts';
 
 export type InsertOutcome =
   | { kind: 'stored' }
-  /** Already stored. `sameContent` false: the stored copy differs and was kept as it was. */
+  /**
+   * Already stored. `sameContent` false: the stored copy has other counts (it was kept as it
+   * was). The seq is not compared: a restarted agent replaying a file numbers its bins anew.
+   */
   | { kind: 'duplicate'; sameContent: boolean };
 
 /** What a time-range query over one camera's bins selects; `to` is exclusive. */
@@ -91,7 +94,10 @@ export class CountBins {
         receivedAt: receivedAt.toISOString(),
         payload,
       });
-      if (result.changes === 0) return { kind: 'duplicate', sameContent: this.storedPayload.get(batch.batchId) === payload };
+      if (result.changes === 0) {
+        const stored = JSON.parse(this.storedPayload.get(batch.batchId) as string) as CountBatch;
+        return { kind: 'duplicate', sameContent: JSON.stringify({ ...stored, seq: 0 }) === JSON.stringify({ ...batch, seq: 0 }) };
+      }
       for (const [lineId, line] of Object.entries(batch.lines)) {
         for (const cls of MOVEMENT_CLASSES) this.insertLine.run(batch.batchId, lineId, cls, line.forward[cls], line.backward[cls]);
       }

@@ -57,6 +57,8 @@ describe('count bins', () => {
     const batch = makeBatch({ binStart: '2025-05-01T10:00:00Z', lines: { l1: [3, 1, 2, 0] }, zones: { z1: { entries: 4, exits: 2, personSeconds: 12.5, occupancyMax: 3 } } });
     expect(store.bins.insert(batch, at)).toEqual({ kind: 'stored' });
     expect(store.bins.insert(batch, at)).toEqual({ kind: 'duplicate', sameContent: true });
+    // a restarted agent replaying its file numbers the same bin anew: still the same content
+    expect(store.bins.insert({ ...batch, seq: 7 }, at)).toEqual({ kind: 'duplicate', sameContent: true });
     expect(store.bins.count()).toBe(1);
     const lines = store.db.prepare('SELECT line_id, class, forward, backward FROM line_counts ORDER BY class').all();
     expect(lines).toEqual([
