@@ -21,7 +21,7 @@ describe('edge counters on ground-truth tracks', () => {
     const scene = loadSceneFile(PETS09_SCENE);
     const gt = parseMot(readFileSync(PETS09_GT, 'utf8'), PETS09_GT);
     const frames = gt.reduce((n, b) => Math.max(n, b.frame), 0);
-    const lineCounter = new LineCounter(scene.lines, { hysteresisPx: 0 });
+    const lineCounter = new LineCounter(scene.lines, { hysteresisPx: 0, hysteresisHeightFraction: 0 });
     const zoneCounter = new ZoneCounter(scene.zones);
     const edge: CountSummary = {
       frames,

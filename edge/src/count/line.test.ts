@@ -60,7 +60,7 @@ describe('LineCounter', () => {
     {
       name: 'without hysteresis every jitter step is a crossing (the ground-truth rule)',
       lines: [H],
-      options: { hysteresisPx: 0 },
+      options: { hysteresisPx: 0, hysteresisHeightFraction: 0 },
       frames: walk(1, [[100, 90], [100, 101], [100, 99], [100, 120]]),
       want: ['h forward person @0.1', 'h backward person @0.2', 'h forward person @0.3'],
     },
@@ -105,6 +105,16 @@ describe('LineCounter', () => {
     expect(() => new LineCounter([{ id: 'x', a: [5, 5], b: [5, 5] }])).toThrow(/line "x"/);
   });
 
+  it('widens the jitter band for people close to the camera (5 % of their height)', () => {
+    const path: [number, number][] = [[100, 90], [100, 106], [100, 104], [100, 112]];
+    const run = (height: number) => {
+      const lc = new LineCounter([H]);
+      return path.flatMap(([x, y], i) => lc.update([{ id: 1, box: [x - 10, y - height, x + 10, y], score: 0.9, foot: [x, y], cls: 'person' }], i / 10).map((c) => c.time));
+    };
+    expect(run(50)).toEqual([0.1]); // band 3 px: clear of the line at once
+    expect(run(200)).toEqual([0.3]); // band 10 px: counted only when 12 px past the line
+  });
+
   it('matches the ground-truth rule on random walks when hysteresis is off', () => {
     // Ground truth: a step counts when segments p→q and a→b properly intersect.
     const segCross = (p: number[], q: number[], a: number[], b: number[]): number => {
@@ -118,7 +128,7 @@ describe('LineCounter', () => {
     const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
     const line: SceneLine = { id: 'l', a: [37.3, 20.1], b: [160.7, 180.9] };
     for (let trial = 0; trial < 50; trial++) {
-      const lc = new LineCounter([line], { hysteresisPx: 0 });
+      const lc = new LineCounter([line], { hysteresisPx: 0, hysteresisHeightFraction: 0 });
       let p = [rand() * 200, rand() * 200];
       let fwd = 0;
       let bwd = 0;
