@@ -6,7 +6,7 @@
  * SIGKILLed and restarted. Each must store exactly the clean run's bins (same batchIds, same
  * counts), none twice, and the hub's totals must equal the agent's own summary.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { CountBatch, CountSummary } from '@byliv/protocol';
 import { checkPayloads, WireTap } from './system-capture.ts';
@@ -14,6 +14,7 @@ import {
   addCamera,
   binsById,
   CAMERA,
+  childTails,
   edgeFinished,
   freePort,
   HubProcess,
@@ -41,6 +42,9 @@ afterAll(async () => {
   await stopAll();
   await Promise.all(taps.map((t) => t.close()));
   dir.remove();
+});
+afterEach((ctx) => {
+  if (ctx.task.result?.state === 'fail') console.error(`processes of "${ctx.task.name}":\n${childTails()}`);
 });
 
 interface System {

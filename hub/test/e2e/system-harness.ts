@@ -74,6 +74,12 @@ export async function until(
 // Child processes
 
 const running = new Set<Child>();
+const started: Child[] = [];
+
+/** The last lines of every child started so far, for a failed test's report. */
+export function childTails(lines = 30): string {
+  return started.map((c) => `--- ${c.name} (${c.alive ? 'running' : 'exited'})\n${c.tail(lines)}`).join('\n');
+}
 
 /** A child process in its own group, with its output kept for failure messages. */
 export class Child {
@@ -90,6 +96,7 @@ export class Child {
   ) {
     this.proc = spawn(command, args, { cwd: REPO, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     running.add(this);
+    started.push(this);
     for (const stream of [this.proc.stdout!, this.proc.stderr!]) {
       let partial = '';
       stream.on('data', (chunk: Buffer) => {
