@@ -27,10 +27,13 @@ export const MOSQUITTO_PASSWD = process.env.BYLIV_MOSQUITTO_PASSWD ?? '/usr/bin/
 
 /** Fails with what to do, rather than skipping: CI installs mosquitto, so its absence is a setup error. */
 export function requireTools(): void {
-  for (const [what, path] of [['the PETS09 video', PETS_VIDEO], ['mosquitto', MOSQUITTO], ['mosquitto_passwd', MOSQUITTO_PASSWD]]) {
-    if (!existsSync(path)) {
-      throw new Error(`system tests need ${what} at ${path}: install it (apt-get install mosquitto ffmpeg) or set BYLIV_MOSQUITTO / BYLIV_MOSQUITTO_PASSWD / BYLIV_PETS_VIDEO`);
-    }
+  const needs: [string, string, string][] = [
+    ['the PETS09-S2L1 video', PETS_VIDEO, 'set BYLIV_PETS_VIDEO to its path'],
+    ['mosquitto', MOSQUITTO, 'apt-get install mosquitto, or set BYLIV_MOSQUITTO'],
+    ['mosquitto_passwd', MOSQUITTO_PASSWD, 'apt-get install mosquitto, or set BYLIV_MOSQUITTO_PASSWD'],
+  ];
+  for (const [what, path, fix] of needs) {
+    if (!existsSync(path)) throw new Error(`the system tests need ${what} at ${path}: ${fix}`);
   }
 }
 
