@@ -9,7 +9,6 @@
  * Results go to stdout as JSON; logs and errors to stderr. Exit 2 on a usage error.
  */
 import { readFileSync } from 'node:fs';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { Id } from '@byliv/protocol';
 import { createHub, hubDatabasePath } from './app.ts';
 import { addCamera, createToken } from './admin.ts';
@@ -17,6 +16,9 @@ import { HubStore, ROLES, type Role } from './store/index.ts';
 import { summarizeBatches } from './report/index.ts';
 import { resolveCamera } from './api/routes/resolve.ts';
 import { Instant } from './api/params.ts';
+import { UsageError, dataDir, parse } from './cli-common.ts';
+import { userCommand, USERS_USAGE } from './cli-users.ts';
+import { importCommand, sampleCommand, DATA_USAGE } from './cli-data.ts';
 
 const USAGE = `usage:
   byliv-hub start [--data-dir DIR] [--mqtt-port N] [--http-port N] [--broker URL]
@@ -31,19 +33,10 @@ const USAGE = `usage:
       prints {"token","role"}; only its hash is stored
   byliv-hub summary --camera C [--site S] [--from ISO] [--to ISO] [--data-dir DIR]
       prints the CountSummary of the camera's stored batches
+${USERS_USAGE}
+${DATA_USAGE}
   --data-dir defaults to ./.byliv-data`;
 
-class UsageError extends Error {}
-
-const dataDir = { 'data-dir': { type: 'string', default: '.byliv-data' } } as const;
-
-function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
-  try {
-    return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
 
 function port(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -180,6 +173,9 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'summary') return summary(argv.slice(1));
   if (command === 'camera' && sub === 'add') return cameraAdd(rest);
   if (command === 'token' && sub === 'create') return tokenCreate(rest);
+  if (command === 'user') return userCommand(sub, rest);
+  if (command === 'import') return importCommand(sub, rest);
+  if (command === 'sample') return sampleCommand(sub, rest);
   throw new UsageError(`unknown command "${[command, sub].filter((x) => x !== undefined && !x.startsWith('-')).join(' ')}"`);
 }
 

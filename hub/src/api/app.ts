@@ -14,6 +14,11 @@ import { countsRoutes } from './routes/counts.ts';
 import { healthRoutes } from './routes/health.ts';
 import { exportRoutes } from './routes/export.ts';
 import { DEFAULT_CITATION } from './routes/export-dictionary.ts';
+import { indicatorRoutes } from './routes/indicators.ts';
+import { evaluationRoutes } from './routes/evaluations.ts';
+import { socialRoutes, DEFAULT_TRAFFIC_LIGHTS, type TrafficLightLimits } from './routes/social.ts';
+import { sessionRoutes } from './routes/session.ts';
+import { dashboardRoutes } from './routes/dashboard.ts';
 
 export interface ApiOptions {
   store: HubStore;
@@ -22,6 +27,14 @@ export interface ApiOptions {
   suppressBelow?: number;
   citation?: string;
   log?: (line: string) => void;
+  /** Social indicators' traffic lights: how much worse than the municipal average is yellow/red. */
+  trafficLights?: TrafficLightLimits;
+  /** Map background tiles ({z}/{x}/{y}); none by default, so the map works offline. */
+  tileUrl?: string | null;
+  /** The dashboard's built files (index.html, assets/); default: @byliv/dashboard's dist/. */
+  dashboardDir?: string;
+  /** Session cookies marked Secure (set when the hub is served over HTTPS). */
+  secureCookies?: boolean;
 }
 
 export function createApi(options: ApiOptions): Hono<ApiEnv> {
@@ -37,6 +50,13 @@ export function createApi(options: ApiOptions): Hono<ApiEnv> {
   app.route('/api/v1', countsRoutes(store));
   app.route('/api/v1', healthRoutes(store, clock));
   app.route('/api/v1', exportRoutes(store, clock, { suppressBelow, citation: options.citation ?? DEFAULT_CITATION }));
+  app.route('/api/v1', sessionRoutes(store, clock, { secureCookies: options.secureCookies ?? false }));
+  app.route('/api/v1', indicatorRoutes(store, clock));
+  app.route('/api/v1', evaluationRoutes(store, clock));
+  app.route('/api/v1', socialRoutes(store, clock, { trafficLights: options.trafficLights ?? DEFAULT_TRAFFIC_LIGHTS, tileUrl: options.tileUrl ?? null }));
+
+  // Last: the dashboard answers every other GET (a single-page app with its own routes).
+  app.route('/', dashboardRoutes({ dashboardDir: options.dashboardDir }));
 
   app.notFound((c) => c.json({ error: 'not_found', reason: `no route ${c.req.method} ${c.req.path}; see /api/v1/openapi.json` }, 404));
   app.onError((error, c) => {

@@ -1,5 +1,8 @@
 /** The OpenAPI 3.1 description of the hub API, written by hand next to the routes it describes. */
 import { ROLLUPS } from '../store/index.ts';
+import { indicatorsPaths } from './openapi-indicators.ts';
+import { socialPaths } from './openapi-social.ts';
+import { sessionPaths } from './openapi-session.ts';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const q = (name: string, description: string, schema: object, required = false) => ({ name, in: 'query', required, description, schema });
@@ -24,6 +27,9 @@ export function openApiDocument(serverUrl?: string): object {
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     security: [{ bearer: [] }],
     paths: {
+      ...sessionPaths,
+      ...indicatorsPaths,
+      ...socialPaths,
       '/healthz': { get: { summary: 'Liveness', security: [], responses: { 200: json({ type: 'object', properties: { ok: { type: 'boolean' } } }) } } },
       '/api/v1/openapi.json': { get: { summary: 'This document', security: [], responses: { 200: json({ type: 'object' }) } } },
       '/api/v1/sites': { get: { summary: 'Sites', description: roles('admin', 'planner', 'researcher'), responses: { 200: json({ type: 'object', properties: { sites: { type: 'array', items: ref('Site') } } }), ...errors(401, 403) } } },

@@ -9,3 +9,8 @@ export { DeadLetters, DEAD_LETTER_KEEP_BYTES, type DeadLetter } from './dead-let
 export { ApiTokens, AuditLog, ROLES, type Role, type TokenRecord, type AuditEntry } from './tokens.ts';
 export { Installations, Scenes, type Installation } from './installations.ts';
 export { CountRollups, ROLLUPS, ROLLUP_MS, bucketStart, type Rollup, type ClassFilter, type LineRollupRow, type ZoneRollupRow, type CoverageRow, type MeasureRow } from './rollups.ts';
+export { Users } from './users.ts';
+export { Sessions } from './sessions.ts';
+export { Districts } from './districts.ts';
+export { SocialIndicators } from './social.ts';
+export { MapFeatures } from './map-features.ts';

@@ -183,4 +183,78 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 4,
+    name: 'users and sessions; districts, social indicators, map features',
+    sql: `
+      CREATE TABLE users (
+        username       TEXT PRIMARY KEY,
+        role           TEXT NOT NULL CHECK (role IN ('admin', 'planner', 'researcher')),
+        -- scrypt$N$r$p$salt$hash (base64): a slow hash, see auth/secrets.ts
+        password_hash  TEXT NOT NULL,
+        created_at     TEXT NOT NULL,
+        disabled_at    TEXT
+      ) STRICT;
+
+      CREATE TABLE sessions (
+        -- sha256 of the cookie value (hex); the value itself lives only in the browser
+        token_hash  TEXT PRIMARY KEY,
+        username    TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE,
+        created_at  TEXT NOT NULL,
+        expires_at  TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX sessions_by_user ON sessions (username);
+
+      -- who did it when the caller signed in rather than used a token
+      ALTER TABLE audit_log ADD COLUMN username TEXT;
+
+      CREATE TABLE districts (
+        id             TEXT PRIMARY KEY,
+        name           TEXT NOT NULL,
+        -- a GeoJSON Polygon or MultiPolygon (WGS84), null until boundaries are imported
+        geometry_json  TEXT,
+        source         TEXT,
+        updated_at     TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE site_districts (
+        site      TEXT PRIMARY KEY REFERENCES sites(site),
+        district  TEXT NOT NULL REFERENCES districts(id)
+      ) STRICT;
+
+      -- Where sites, cameras and zones are on the map (GeoJSON geometries, WGS84).
+      CREATE TABLE map_features (
+        id             INTEGER PRIMARY KEY,
+        kind           TEXT NOT NULL CHECK (kind IN ('site', 'camera', 'zone')),
+        site           TEXT NOT NULL,
+        camera         TEXT,
+        zone           TEXT,
+        name           TEXT,
+        geometry_json  TEXT NOT NULL,
+        UNIQUE (kind, site, camera, zone)
+      ) STRICT;
+
+      CREATE TABLE social_indicators (
+        id                TEXT PRIMARY KEY,
+        name_da           TEXT NOT NULL,
+        name_en           TEXT NOT NULL,
+        unit              TEXT NOT NULL,
+        higher_is_better  INTEGER NOT NULL CHECK (higher_is_better IN (0, 1)),
+        source            TEXT,
+        sample            INTEGER NOT NULL DEFAULT 0 CHECK (sample IN (0, 1))
+      ) STRICT;
+
+      CREATE TABLE social_values (
+        district     TEXT NOT NULL,
+        indicator    TEXT NOT NULL REFERENCES social_indicators(id),
+        period       TEXT NOT NULL,
+        value        REAL NOT NULL,
+        -- how many individuals the value rests on: under the threshold it is never shown
+        individuals  INTEGER NOT NULL,
+        source       TEXT,
+        imported_at  TEXT NOT NULL,
+        PRIMARY KEY (district, indicator, period)
+      ) STRICT;
+    `,
+  },
 ];

@@ -8,6 +8,11 @@ import { DeadLetters } from './dead-letters.ts';
 import { ApiTokens, AuditLog } from './tokens.ts';
 import { Installations, Scenes } from './installations.ts';
 import { CountRollups } from './rollups.ts';
+import { Users } from './users.ts';
+import { Sessions } from './sessions.ts';
+import { Districts } from './districts.ts';
+import { SocialIndicators } from './social.ts';
+import { MapFeatures } from './map-features.ts';
 
 export class HubStore {
   readonly cameras: CameraRegistry;
@@ -19,6 +24,11 @@ export class HubStore {
   readonly installations: Installations;
   readonly scenes: Scenes;
   readonly rollups: CountRollups;
+  readonly users: Users;
+  readonly sessions: Sessions;
+  readonly districts: Districts;
+  readonly social: SocialIndicators;
+  readonly mapFeatures: MapFeatures;
 
   private constructor(
     readonly path: string,
@@ -33,6 +43,11 @@ export class HubStore {
     this.installations = new Installations(db);
     this.scenes = new Scenes(db);
     this.rollups = new CountRollups(db);
+    this.users = new Users(db);
+    this.sessions = new Sessions(db);
+    this.districts = new Districts(db);
+    this.social = new SocialIndicators(db);
+    this.mapFeatures = new MapFeatures(db);
   }
 
   static open(path: string, options?: OpenOptions): HubStore {

@@ -1,0 +1,2 @@
+/** OpenAPI paths of the session routes (merged into openapi.ts). */
+export const sessionPaths: Record<string, object> = {};

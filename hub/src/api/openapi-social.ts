@@ -1,0 +1,2 @@
+/** OpenAPI paths of the social routes (merged into openapi.ts). */
+export const socialPaths: Record<string, object> = {};
