@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{protocol,models,edge,hub,bench}/**/*.test.ts'],
+    include: ['{protocol,models,edge,hub,bench,dashboard}/**/*.test.ts'],
     exclude: ['**/node_modules/**'],
     // Tests that run the real model and real ffmpeg are slow on a 2-core box.
     testTimeout: 120_000,
