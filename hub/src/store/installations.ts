@@ -58,6 +58,9 @@ export class Installations {
   }
 }
 
+/** Later than any valid_from, as a string: new Date(8.64e15) would print '+275760-…', which sorts before '2…'. */
+const LATEST = '9999-12-31T23:59:59.999Z';
+
 export class Scenes {
   constructor(private readonly db: Db) {}
 
@@ -81,7 +84,7 @@ export class Scenes {
   current(site: string, camera: string, at?: Date): { version: number; validFrom: string; scene: Scene } | undefined {
     const row = this.db
       .prepare('SELECT version, valid_from, scene_json FROM scenes WHERE site = ? AND camera = ? AND valid_from <= ? ORDER BY valid_from DESC, version DESC LIMIT 1')
-      .get(site, camera, (at ?? new Date(8.64e15)).toISOString()) as { version: number; valid_from: string; scene_json: string } | undefined;
+      .get(site, camera, at ? at.toISOString() : LATEST) as { version: number; valid_from: string; scene_json: string } | undefined;
     return row && { version: row.version, validFrom: row.valid_from, scene: JSON.parse(row.scene_json) as Scene };
   }
 }
