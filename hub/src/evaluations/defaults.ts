@@ -1,0 +1,64 @@
+/**
+ * The compared periods: four weeks before the installation against four weeks after it, unless
+ * the caller names them. Times are epoch milliseconds, periods half-open [fromMs, toMs).
+ */
+
+export const DAY_MS = 86_400_000;
+/** Four weeks: every local weekday × hour cell gets (about) four samples per period. */
+export const DEFAULT_PERIOD_DAYS = 28;
+/** A year of hours per period is plenty; longer asks are refused rather than answered slowly. */
+export const MAX_PERIOD_DAYS = 366;
+
+export interface Period {
+  fromMs: number;
+  toMs: number;
+}
+
+export interface PeriodRequest {
+  baselineFrom?: number;
+  baselineTo?: number;
+  interventionFrom?: number;
+  interventionTo?: number;
+}
+
+/** A period the caller cannot evaluate; `parameter` names the query parameter to change. */
+export class PeriodError extends Error {
+  constructor(
+    readonly parameter: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * baseline = [installedAt − 28 d, installedAt), intervention = [installedAt, min(installedAt + 28 d,
+ * removedAt, now)). A given bound replaces its default; the other bound of the same period then
+ * follows it (baselineTo alone moves the baseline's start to 28 d before it). 28 d is 28 × 24 h:
+ * across a DST change one local cell gains a sample and one loses one, which the cell means absorb.
+ */
+export function evaluationPeriods(installation: { installedAtMs: number; removedAtMs: number | null }, nowMs: number, given: PeriodRequest = {}): { baseline: Period; intervention: Period } {
+  const span = DEFAULT_PERIOD_DAYS * DAY_MS;
+  const baselineTo = given.baselineTo ?? (given.baselineFrom !== undefined ? Math.min(given.baselineFrom + span, installation.installedAtMs) : installation.installedAtMs);
+  const baselineFrom = given.baselineFrom ?? baselineTo - span;
+  const interventionFrom = given.interventionFrom ?? installation.installedAtMs;
+  const interventionTo = given.interventionTo ?? Math.min(interventionFrom + span, installation.removedAtMs ?? Infinity, nowMs);
+
+  if (!(baselineFrom < baselineTo)) throw new PeriodError('baselineFrom', `the baseline must start before it ends: ${iso(baselineFrom)} is not before ${iso(baselineTo)}`);
+  if (!(interventionFrom < interventionTo)) {
+    if (given.interventionTo === undefined && interventionFrom >= nowMs) throw new PeriodError('interventionFrom', `the intervention period has not started yet: it starts ${iso(interventionFrom)}`);
+    if (given.interventionTo === undefined && installation.removedAtMs !== null && installation.removedAtMs <= interventionFrom) {
+      throw new PeriodError('interventionFrom', `the installation was removed ${iso(installation.removedAtMs)}, before the intervention period starts (${iso(interventionFrom)})`);
+    }
+    throw new PeriodError('interventionFrom', `the intervention must start before it ends: ${iso(interventionFrom)} is not before ${iso(interventionTo)}`);
+  }
+  if (baselineFrom < interventionTo && interventionFrom < baselineTo) {
+    throw new PeriodError('baselineTo', `the baseline ${iso(baselineFrom)}–${iso(baselineTo)} overlaps the intervention ${iso(interventionFrom)}–${iso(interventionTo)}; the same hours cannot be both before and after`);
+  }
+  for (const [name, p] of [['baseline', [baselineFrom, baselineTo]], ['intervention', [interventionFrom, interventionTo]]] as const) {
+    if (p[1] - p[0] > MAX_PERIOD_DAYS * DAY_MS) throw new PeriodError(`${name}From`, `the ${name} spans more than ${MAX_PERIOD_DAYS} days; choose a shorter period`);
+  }
+  return { baseline: { fromMs: baselineFrom, toMs: baselineTo }, intervention: { fromMs: interventionFrom, toMs: interventionTo } };
+}
