@@ -1,0 +1,253 @@
+/**
+ * The dashboard in a real browser against a real hub: the hub process (embedded broker, SQLite,
+ * HTTP) filled by the real edge agent counting the PETS09 video, plus the shipped sample data
+ * (districts, social indicators, site map, the example square's count history). Headless
+ * Chromium signs in, opens the cards, the map, a chart, runs an evaluation and downloads a CSV
+ * whose numbers must equal the API's. Each page is saved as a screenshot in
+ * test-results/dashboard/ (the print pages as A4 PDFs too).
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import Database from 'better-sqlite3';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium, requireChromium, screenshotPath, SCREENSHOTS } from './browser.ts';
+import {
+  addCamera,
+  CAMERA,
+  childTails,
+  edgeArgs,
+  edgeFinished,
+  freePort,
+  HubProcess,
+  PETS_SCENE,
+  REPO,
+  requireTools,
+  SITE,
+  stopAll,
+  tempDir,
+  Child,
+} from './system-harness.ts';
+
+requireTools();
+requireChromium();
+
+const PASSWORDS = { admin: 'admin-password-1234', planner: 'planner-password-1234', researcher: 'researcher-password-1234' } as const;
+type Role = keyof typeof PASSWORDS;
+
+const dir = tempDir('byliv-dashboard-e2e-');
+let hub: HubProcess;
+let base: string;
+let browser: Browser;
+/** Two hours ago on the hour: the PETS run lands in the current day, week and month. */
+const petsStart = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000 - 2 * 3_600_000);
+
+function hubCli(args: string[], env: Record<string, string> = {}): string {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'hub/src/cli.ts'), ...args, '--data-dir', join(dir.path, 'hub')], {
+    cwd: REPO,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
+  if (r.status !== 0) throw new Error(`byliv-hub ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** A signed-in API client, the same way the dashboard talks to the hub. */
+async function apiAs(role: Role): Promise<(path: string, init?: RequestInit) => Promise<Response>> {
+  const r = await fetch(`${base}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: role, password: PASSWORDS[role] }) });
+  expect(r.status, await r.clone().text()).toBe(200);
+  const cookie = r.headers.get('set-cookie')!.split(';')[0];
+  return (path, init = {}) => fetch(`${base}${path}`, { ...init, headers: { ...(init.headers as Record<string, string>), cookie } });
+}
+
+async function signIn(context: BrowserContext, role: Role): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${base}/#/login`);
+  await page.fill('input[name=username]', role);
+  await page.fill('input[name=password]', PASSWORDS[role]);
+  await page.click('button[type=submit]');
+  await page.waitForFunction(() => !(globalThis as unknown as { location: { hash: string } }).location.hash.startsWith('#/login'));
+  return page;
+}
+
+async function openPage(page: Page, route: string, name: string): Promise<void> {
+  await page.goto(`${base}/#/${route}`);
+  await page.waitForSelector(`main[data-testid=page-${name}][data-ready=true]`, { timeout: 30_000 });
+}
+
+function readOnlyAudit(path: string): { action: string; username: string | null }[] {
+  const db = new Database(path, { readonly: true });
+  try {
+    return db.prepare('SELECT action, username FROM audit_log ORDER BY id').all() as { action: string; username: string | null }[];
+  } finally {
+    db.close();
+  }
+}
+
+beforeAll(async () => {
+  const hubDir = join(dir.path, 'hub');
+  const credentials = addCamera(hubDir, SITE, CAMERA);
+  for (const role of Object.keys(PASSWORDS) as Role[]) hubCli(['user', 'add', '--username', role, '--role', role], { BYLIV_PASSWORD: PASSWORDS[role] });
+  hubCli(['sample', 'load']);
+  hub = await HubProcess.start({ dataDir: hubDir, mqttPort: await freePort(), httpPort: await freePort() }, 'dashboard-hub');
+  base = `http://127.0.0.1:${hub.options.httpPort}`;
+
+  // The PETS camera's scene, so its lines and zones have names on the charts page.
+  const admin = await apiAs('admin');
+  const scene = await admin(`/api/v1/sites/${SITE}/cameras/${CAMERA}/scene?validFrom=${encodeURIComponent(new Date(petsStart.getTime() - 3_600_000).toISOString())}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', origin: base },
+    body: readFileSync(PETS_SCENE, 'utf8'),
+  });
+  expect(scene.status, await scene.clone().text()).toBe(201);
+
+  // The real agent counts the whole PETS09 clip into the hub, in 15 s bins.
+  const summary = join(dir.path, 'edge-summary.json');
+  const args = edgeArgs({ dataDir: join(dir.path, 'edge'), summary, brokerUrl: `mqtt://127.0.0.1:${hub.options.mqttPort}`, username: credentials.username, password: credentials.password });
+  args.splice(args.indexOf('--bin-seconds'), 2, '--bin-seconds', '15');
+  args.push('--start-time', petsStart.toISOString());
+  const edge = new Child('dashboard-edge', process.execPath, ['--import', 'tsx', join(REPO, 'edge/src/cli.ts'), ...args], { BYLIV_MQTT_PASSWORD: credentials.password });
+  const result = await edgeFinished(edge, summary);
+  expect(result.code, edge.tail()).toBe(0);
+
+  browser = await launchChromium();
+}, 400_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stopAll();
+  dir.remove();
+});
+afterEach((ctx) => {
+  if (ctx.task.result?.state === 'fail') console.error(`processes of "${ctx.task.name}":\n${childTails()}`);
+});
+
+describe.sequential('dashboard in headless Chromium, against a hub filled by the edge agent on PETS09', () => {
+  let context: BrowserContext;
+  let page: Page;
+
+  it('signs a planner in (a wrong password is refused with a message) and shows the monitoring cards', async () => {
+    context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'da-DK', acceptDownloads: true });
+    const refused = await context.newPage();
+    await refused.goto(`${base}/#/login`);
+    await refused.fill('input[name=username]', 'planner');
+    await refused.fill('input[name=password]', 'not the password');
+    await refused.click('button[type=submit]');
+    await expect.poll(async () => (await refused.textContent('[role=alert]')) ?? '').not.toBe('');
+    await refused.close();
+
+    page = await signIn(context, 'planner');
+    await openPage(page, 'cards', 'cards');
+    const subjects = await page.$$eval('[data-testid=card]', (cards) => cards.map((c) => c.getAttribute('data-subject')));
+    // Every sample district and both sites have a card.
+    const api = await apiAs('planner');
+    const districts = ((await (await api('/api/v1/districts')).json()) as { districts: { id: string }[] }).districts;
+    expect(districts.length).toBeGreaterThan(1);
+    for (const d of districts) expect(subjects).toContain(`district:${d.id}`);
+    expect(subjects).toContain(`site:${SITE}`);
+    // Traffic lights are there, in words too (not colour only), and so is the sample-data mark.
+    const text = await page.textContent('main');
+    expect(text).toMatch(/Eksempeldata/);
+    expect(await page.$$('[data-light]')).not.toHaveLength(0);
+    await page.screenshot({ path: screenshotPath('01-cards'), fullPage: true });
+
+    await openPage(page, 'cards/print', 'cards-print');
+    await page.emulateMedia({ media: 'print' });
+    const pdf = await page.pdf({ path: join(SCREENSHOTS, '02-cards-print.pdf'), format: 'A4', printBackground: true });
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    await page.emulateMedia({ media: 'screen' });
+  }, 120_000);
+
+  it('draws the map offline: a shape per district, sites and zones on top', async () => {
+    const external: string[] = [];
+    page.on('request', (r) => {
+      if (!r.url().startsWith(base) && !r.url().startsWith('data:')) external.push(r.url());
+    });
+    await openPage(page, 'map', 'map');
+    const api = await apiAs('planner');
+    const map = (await (await api('/api/v1/map')).json()) as { districts: { features: unknown[] }; features: { features: { properties: { kind: string } }[] } };
+    expect(await page.$$('[data-testid=map] [data-district]')).toHaveLength(map.districts.features.length);
+    expect((await page.$$('[data-testid=map] [data-feature]')).length).toBe(map.features.features.length);
+    expect(external, 'the map fetched something from outside the hub').toEqual([]);
+    await page.screenshot({ path: screenshotPath('03-map'), fullPage: true });
+  }, 60_000);
+
+  it('draws counts over time, the hour × weekday heat map and the dwell distribution for a PETS zone', async () => {
+    await openPage(page, `charts?subject=${encodeURIComponent(`zone:${SITE}/${CAMERA}/middle-third`)}&measure=entries&rollup=hour`, 'charts');
+    await page.waitForSelector('svg[data-testid=chart-series]');
+    await page.waitForSelector('[data-testid=heatmap]');
+    await page.waitForSelector('[data-testid=dwell-histogram]');
+    // The PETS run's hours carry counts: at least one bar or point is drawn above zero.
+    expect(await page.$$('svg[data-testid=chart-series] [data-value]')).not.toHaveLength(0);
+    await page.screenshot({ path: screenshotPath('04-charts'), fullPage: true });
+  }, 60_000);
+
+  it('evaluates the sample benches against the baseline: staying visits went up, with a 95 % interval', async () => {
+    await openPage(page, 'evaluation', 'evaluation');
+    await page.selectOption('select[name=installation]', 'eksempel-baenke');
+    await page.click('button[data-testid=run-evaluation]');
+    await page.waitForSelector('[data-testid=evaluation-result]');
+    const text = (await page.textContent('[data-testid=evaluation-result]'))!;
+    expect(text).toMatch(/95/);
+    const api = await apiAs('planner');
+    const evaluation = (await (await api('/api/v1/evaluations?installation=eksempel-baenke')).json()) as { measures: { stayingVisits: { relativeChange: number; relativeCi95: [number, number] } } };
+    // The sample story: more visits stay once the benches are there, clearly so.
+    expect(evaluation.measures.stayingVisits.relativeChange).toBeGreaterThan(0.2);
+    expect(evaluation.measures.stayingVisits.relativeCi95[0]).toBeGreaterThan(0);
+    await page.screenshot({ path: screenshotPath('05-evaluation'), fullPage: true });
+
+    await openPage(page, 'evaluation/print?installation=eksempel-baenke', 'evaluation-print');
+    await page.emulateMedia({ media: 'print' });
+    await page.pdf({ path: join(SCREENSHOTS, '06-evaluation-report.pdf'), format: 'A4', printBackground: true });
+    await page.emulateMedia({ media: 'screen' });
+  }, 90_000);
+
+  it('shows camera health with the PETS camera', async () => {
+    await openPage(page, 'health', 'health');
+    expect(await page.textContent('main')).toContain(CAMERA);
+    await page.screenshot({ path: screenshotPath('07-health'), fullPage: true });
+  }, 60_000);
+
+  it('downloads a CSV for researchers whose numbers equal the API, and the download is audited', async () => {
+    const researcherContext = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'da-DK', acceptDownloads: true });
+    const researcher = await signIn(researcherContext, 'researcher');
+    // A researcher's navigation offers downloads and charts, not cards, health or admin.
+    const nav = (await researcher.textContent('nav')) ?? '';
+    expect(nav).toMatch(/Download/i);
+    expect(await researcher.$$('nav a[href="#/health"], nav a[href="#/admin"]')).toHaveLength(0);
+
+    await openPage(researcher, `downloads?site=${SITE}`, 'downloads');
+    await researcher.screenshot({ path: screenshotPath('08-downloads'), fullPage: true });
+    const link = (await researcher.getAttribute('a[data-testid=download-csv]', 'href'))!;
+    const [download] = await Promise.all([researcher.waitForEvent('download'), researcher.click('a[data-testid=download-csv]')]);
+    const csvPath = join(dir.path, 'download.csv');
+    await download.saveAs(csvPath);
+    const csv = readFileSync(csvPath, 'utf8');
+    writeFileSync(join(SCREENSHOTS, '08-download.csv'), csv);
+
+    const api = await apiAs('researcher');
+    const asJson = link.replace(/format=csv/, 'format=json');
+    const json = (await (await api(asJson.startsWith('http') ? new URL(asJson).pathname + new URL(asJson).search : asJson)).json()) as { rows: Record<string, unknown>[] };
+    const [header, ...lines] = csv.trim().split(/\r?\n/);
+    const columns = header.split(',');
+    expect(lines.length).toBe(json.rows.length);
+    expect(lines.length).toBeGreaterThan(0);
+    lines.forEach((line, i) => {
+      const cells = line.split(',');
+      for (const [c, name] of columns.entries()) {
+        const value = json.rows[i][name];
+        if (value === null) expect(cells[c], `row ${i} ${name}`).toBe('');
+        else if (typeof value === 'number') expect(Number(cells[c]), `row ${i} ${name}`).toBe(value);
+        else expect(cells[c], `row ${i} ${name}`).toBe(String(value));
+      }
+    });
+    // Both downloads (the browser's and the JSON one) are in the audit log under the researcher's name.
+    const audited = readOnlyAudit(join(dir.path, 'hub', 'hub.sqlite'));
+    expect(audited.filter((a) => a.action === 'export' && a.username === 'researcher').length).toBeGreaterThanOrEqual(2);
+    const adminApi = await apiAs('admin');
+    expect(await (await adminApi('/api/v1/health/cameras')).status).toBe(200);
+    expect(await (await api('/api/v1/health/cameras')).status).toBe(403);
+    await researcherContext.close();
+  }, 90_000);
+});
