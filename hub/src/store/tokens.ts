@@ -1,4 +1,4 @@
-/** API tokens (only their sha256 is stored) and the audit log of what they were used for. */
+/** API tokens (only their sha256 is stored) and the audit log of who did what with them. */
 import type { Db } from './database.ts';
 
 export const ROLES = ['admin', 'planner', 'researcher'] as const;
@@ -16,9 +16,18 @@ export interface AuditEntry {
   id: number;
   at: string;
   tokenId: number | null;
+  /** The signed-in user, when the caller used a session rather than a token. */
+  username: string | null;
   role: string | null;
   action: string;
   detail: Record<string, unknown>;
+}
+
+/** Who did it: a token, a signed-in user, or nobody (the CLI on the hub's own machine). */
+export interface AuditActor {
+  tokenId: number | null;
+  username?: string | null;
+  role: string | null;
 }
 
 interface TokenRow {
@@ -47,6 +56,17 @@ export class ApiTokens {
     return row && toToken(row);
   }
 
+  /** Every token, newest first, revoked ones included (never their secret: only its hash is stored). */
+  list(): TokenRecord[] {
+    return (this.db.prepare('SELECT id, role, label, created_at, revoked_at FROM api_tokens ORDER BY id DESC').all() as TokenRow[]).map(toToken);
+  }
+
+  get(id: number): TokenRecord | undefined {
+    const row = this.db.prepare('SELECT id, role, label, created_at, revoked_at FROM api_tokens WHERE id = ?').get(id) as TokenRow | undefined;
+    return row && toToken(row);
+  }
+
+  /** False when there is no live token with this id. */
   revoke(id: number, at: Date): boolean {
     return this.db.prepare('UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(at.toISOString(), id).changes > 0;
   }
@@ -55,10 +75,10 @@ export class ApiTokens {
 export class AuditLog {
   constructor(private readonly db: Db) {}
 
-  add(input: { tokenId: number | null; role: string | null; action: string; detail: Record<string, unknown> }, at: Date): number {
+  add(input: AuditActor & { action: string; detail: Record<string, unknown> }, at: Date): number {
     const result = this.db
-      .prepare('INSERT INTO audit_log (at, token_id, role, action, detail) VALUES (?, ?, ?, ?, ?)')
-      .run(at.toISOString(), input.tokenId, input.role, input.action, JSON.stringify(input.detail));
+      .prepare('INSERT INTO audit_log (at, token_id, username, role, action, detail) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(at.toISOString(), input.tokenId, input.username ?? null, input.role, input.action, JSON.stringify(input.detail));
     return Number(result.lastInsertRowid);
   }
 
@@ -74,10 +94,11 @@ export class AuditLog {
       id: number;
       at: string;
       token_id: number | null;
+      username: string | null;
       role: string | null;
       action: string;
       detail: string;
     }[];
-    return rows.map((r) => ({ id: r.id, at: r.at, tokenId: r.token_id, role: r.role, action: r.action, detail: JSON.parse(r.detail) }));
+    return rows.map((r) => ({ id: r.id, at: r.at, tokenId: r.token_id, username: r.username, role: r.role, action: r.action, detail: JSON.parse(r.detail) }));
   }
 }

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { Id, Scene, describeIssues } from '@byliv/protocol';
 import type { HubStore } from '../../store/index.ts';
-import { requireRole, type ApiEnv } from '../auth.ts';
+import { auditActor, requireRole, type ApiEnv } from '../auth.ts';
 import { badRequest } from '../errors.ts';
 import { Instant, parseQuery } from '../params.ts';
 import { requireSite } from './resolve.ts';
@@ -56,8 +56,7 @@ export function catalogRoutes(store: HubStore, clock: () => Date) {
       if (item.installation && !store.installations.get(item.installation)) throw badRequest(`${item.id}: installation ${item.installation} does not exist; add it first`);
     }
     const version = store.scenes.add(parsed.data, validFrom ?? clock());
-    const token = c.get('token');
-    store.audit.add({ tokenId: token.id, role: token.role, action: 'scene.put', detail: { site, camera, version } }, clock());
+    store.audit.add({ ...auditActor(c.get('principal')), action: 'scene.put', detail: { site, camera, version } }, clock());
     return c.json({ site, camera, version }, 201);
   });
 
@@ -71,8 +70,7 @@ export function catalogRoutes(store: HubStore, clock: () => Date) {
     if (!parsed.success) throw badRequest(`not a valid installation:\n${describeIssues(parsed.error)}`);
     requireSite(store, parsed.data.site);
     const { created } = store.installations.upsert(parsed.data, clock());
-    const token = c.get('token');
-    store.audit.add({ tokenId: token.id, role: token.role, action: created ? 'installation.create' : 'installation.update', detail: parsed.data }, clock());
+    store.audit.add({ ...auditActor(c.get('principal')), action: created ? 'installation.create' : 'installation.update', detail: parsed.data }, clock());
     return c.json(store.installations.get(parsed.data.id), created ? 201 : 200);
   });
 

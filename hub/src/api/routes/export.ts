@@ -7,7 +7,7 @@ import { Hono } from 'hono';
 import type { HubStore } from '../../store/index.ts';
 import { CountRollups, ROLLUP_MS, type MeasureRow } from '../../store/index.ts';
 import { suppress } from '../../report/index.ts';
-import { requireRole, type ApiEnv } from '../auth.ts';
+import { auditActor, requireRole, type ApiEnv } from '../auth.ts';
 import { ExportQuery, parseQuery } from '../params.ts';
 import { requireSite } from './resolve.ts';
 import { DATA_DICTIONARY, EXPORT_COLUMNS, type ExportRow } from './export-dictionary.ts';
@@ -28,9 +28,8 @@ export function exportRoutes(store: HubStore, clock: () => Date, options: Export
   app.get('/export', anyRole, (c) => {
     const q = parseQuery(ExportQuery, c.req.query());
     requireSite(store, q.site);
-    const token = c.get('token');
     const query = { site: q.site, camera: q.camera ?? null, from: q.from?.toISOString() ?? null, to: q.to?.toISOString() ?? null, rollup: q.rollup, format: q.format };
-    const auditId = store.audit.add({ tokenId: token.id, role: token.role, action: 'export', detail: { query, suppressBelow: options.suppressBelow } }, clock());
+    const auditId = store.audit.add({ ...auditActor(c.get('principal')), action: 'export', detail: { query, suppressBelow: options.suppressBelow } }, clock());
 
     // A second connection, so ingest keeps writing while this one streams.
     const reader = store.openReader();
