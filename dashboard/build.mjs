@@ -1,0 +1,58 @@
+/**
+ * Builds the dashboard into dist/: index.html, assets/app-[hash].js and app-[hash].css
+ * (minified, content-hashed so the hub can cache them for a year), and manifest.json.
+ * Run from anywhere: `npm run build -w dashboard` or `node dashboard/build.mjs`.
+ */
+import { build } from 'esbuild';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = dirname(fileURLToPath(import.meta.url));
+const dist = join(root, 'dist');
+
+await rm(dist, { recursive: true, force: true });
+await mkdir(join(dist, 'assets'), { recursive: true });
+
+const result = await build({
+  absWorkingDir: root,
+  entryPoints: { app: 'src/main.tsx' },
+  bundle: true,
+  minify: true,
+  format: 'esm',
+  target: ['es2020', 'chrome100', 'firefox100', 'safari15'],
+  jsx: 'automatic',
+  jsxImportSource: 'preact',
+  outdir: join(dist, 'assets'),
+  entryNames: '[name]-[hash]',
+  assetNames: '[name]-[hash]',
+  metafile: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+
+const outputs = Object.keys(result.metafile.outputs).map((p) => relative(dist, join(root, p)).split('\\').join('/'));
+const js = outputs.find((p) => p.endsWith('.js'));
+const css = outputs.find((p) => p.endsWith('.css'));
+if (!js || !css) throw new Error(`esbuild did not write both app.js and app.css (got ${outputs.join(', ')})`);
+
+const html = `<!doctype html>
+<html lang="da">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light">
+<title>Byliv</title>
+<link rel="stylesheet" href="/${css}">
+<script type="module" src="/${js}"></script>
+</head>
+<body>
+<div id="app"><noscript>Byliv kræver JavaScript. / Byliv needs JavaScript.</noscript></div>
+</body>
+</html>
+`;
+await writeFile(join(dist, 'index.html'), html);
+
+const sizes = Object.fromEntries(Object.entries(result.metafile.outputs).map(([p, o]) => [relative(dist, join(root, p)).split('\\').join('/'), o.bytes]));
+await writeFile(join(dist, 'manifest.json'), `${JSON.stringify({ 'app.js': `/${js}`, 'app.css': `/${css}`, sizes, builtAt: new Date().toISOString() }, null, 2)}\n`);
+console.log(JSON.stringify({ dist, js: `/${js}`, css: `/${css}`, sizes }));
