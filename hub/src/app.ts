@@ -8,7 +8,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { HubStore } from './store/index.ts';
 import { Ingest, type IngestOutcome } from './ingest/index.ts';
 import { EmbeddedBroker, ExternalBrokerSubscriber } from './broker/index.ts';
-import { createApi } from './api/index.ts';
+import { createApi, type ApiOptions } from './api/index.ts';
 
 export interface HubConfig {
   /** Holds hub.sqlite (created when missing). */
@@ -29,6 +29,8 @@ export interface HubConfig {
   maxPayloadBytes?: number;
   /** SQLite synchronous mode (default FULL: an acknowledged batch survives a power loss). */
   synchronous?: 'FULL' | 'NORMAL';
+  /** The dashboard's settings: see ApiOptions. */
+  dashboard?: Pick<ApiOptions, 'trafficLights' | 'tileUrl' | 'dashboardDir' | 'secureCookies'>;
   clock?: () => Date;
   log?: (line: string) => void;
   onIngest?: (outcome: IngestOutcome) => void;
@@ -82,7 +84,7 @@ export function createHub(config: HubConfig): Hub {
         } else {
           embedded = await EmbeddedBroker.start({ store, ingest, port: config.mqttPort ?? 1883, host: config.mqttHost, tls: config.mqttTls, log });
         }
-        const app = createApi({ store, clock: config.clock, suppressBelow: config.suppressBelow, citation: config.citation, log });
+        const app = createApi({ store, clock: config.clock, suppressBelow: config.suppressBelow, citation: config.citation, log, ...config.dashboard });
         http = await new Promise<ServerType>((resolve, reject) => {
           const server = serve({ fetch: app.fetch, port: config.httpPort ?? 8080, hostname: config.httpHost ?? '0.0.0.0' }, () => resolve(server));
           server.once('error', reject);

@@ -26,7 +26,12 @@ const USAGE = `usage:
                   [--mqtt-tls-cert PEM --mqtt-tls-key PEM] [--sqlite-synchronous FULL|NORMAL]
       runs the hub: embedded MQTT broker (default port 1883) or, with --broker, a subscriber to an
       external broker (password from $BYLIV_BROKER_PASSWORD); HTTP API on --http-port (default 8080);
-      FULL (default) syncs every commit: an acknowledged batch survives a power loss
+                  [--tile-url URL] [--traffic-light-yellow 0.1] [--traffic-light-red 0.3]
+                  [--dashboard-dir DIR] [--secure-cookies]
+      FULL (default) syncs every commit: an acknowledged batch survives a power loss;
+      the dashboard is served on the HTTP port; the map uses no external tiles unless
+      --tile-url (https://…/{z}/{x}/{y}.png) is given; traffic lights turn yellow/red when a
+      district is that share worse than the municipal average; --secure-cookies behind HTTPS
   byliv-hub camera add --site S --camera C [--data-dir DIR]
       registers a camera; prints {"username","password"} (a new password if it exists)
   byliv-hub token create --role admin|planner|researcher [--label TEXT] [--data-dir DIR]
@@ -75,6 +80,11 @@ async function start(args: string[]): Promise<void> {
     'broker-ca': { type: 'string' },
     'suppress-below': { type: 'string' },
     'sqlite-synchronous': { type: 'string', default: 'FULL' },
+    'tile-url': { type: 'string' },
+    'traffic-light-yellow': { type: 'string', default: '0.1' },
+    'traffic-light-red': { type: 'string', default: '0.3' },
+    'dashboard-dir': { type: 'string' },
+    'secure-cookies': { type: 'boolean', default: false },
   });
   const synchronous = v['sqlite-synchronous']!.toUpperCase();
   if (synchronous !== 'FULL' && synchronous !== 'NORMAL') throw new UsageError(`--sqlite-synchronous must be FULL or NORMAL, got "${v['sqlite-synchronous']}"`);
@@ -84,6 +94,17 @@ async function start(args: string[]): Promise<void> {
   if (suppressBelow !== undefined && !(Number.isInteger(suppressBelow) && suppressBelow >= 1)) throw new UsageError(`--suppress-below must be a whole number ≥ 1, got "${v['suppress-below']}"`);
   if ((v['mqtt-tls-cert'] === undefined) !== (v['mqtt-tls-key'] === undefined)) throw new UsageError('--mqtt-tls-cert and --mqtt-tls-key go together');
   if (v.broker !== undefined && v['mqtt-tls-cert'] !== undefined) throw new UsageError('--mqtt-tls-cert is for the embedded broker; with --broker, TLS is the broker\'s business');
+  const share = (name: string, value: string) => {
+    const n = Number(value);
+    if (!(Number.isFinite(n) && n > 0 && n < 10)) throw new UsageError(`--${name} is a share of the municipal average such as 0.3 (30 % worse), got "${value}"`);
+    return n;
+  };
+  const trafficLights = { yellow: share('traffic-light-yellow', v['traffic-light-yellow']!), red: share('traffic-light-red', v['traffic-light-red']!) };
+  if (!(trafficLights.yellow < trafficLights.red)) throw new UsageError(`--traffic-light-yellow (${trafficLights.yellow}) must be below --traffic-light-red (${trafficLights.red})`);
+  const tileUrl = v['tile-url'] ?? null;
+  if (tileUrl !== null && !(/^https?:\/\//.test(tileUrl) && ['{z}', '{x}', '{y}'].every((p) => tileUrl.includes(p)))) {
+    throw new UsageError(`--tile-url must be an http(s) URL with {z}, {x} and {y}, got "${tileUrl}"`);
+  }
   const mqttTls = v['mqtt-tls-cert'] ? { cert: readFileSync(v['mqtt-tls-cert']), key: readFileSync(v['mqtt-tls-key']!) } : undefined;
   const hub = createHub({
     dataDir: v['data-dir']!,
@@ -97,6 +118,7 @@ async function start(args: string[]): Promise<void> {
       : undefined,
     suppressBelow,
     synchronous,
+    dashboard: { trafficLights, tileUrl, dashboardDir: v['dashboard-dir'], secureCookies: v['secure-cookies'] },
     log,
   });
   let stopping = false;
