@@ -13,7 +13,7 @@ export * from './hourly.ts';
 export * from './subject.ts';
 export * from './indicators.ts';
 export * from './series.ts';
-export { resolveSubject, loadBins, UnknownSubjectError, SubjectSyntaxError, type ClassFilter, type ResolvedSubject, type SiteSource, type LoadedBins } from './query.ts';
+export { resolveSubject, loadBins, listSubjects, type SubjectEntry, UnknownSubjectError, SubjectSyntaxError, type ClassFilter, type ResolvedSubject, type SiteSource, type LoadedBins } from './query.ts';
 
 export interface HourlyRecordOptions extends HourlyOptions {
   /** Which movement class passers/forward/backward/entries/exits count (default all). */

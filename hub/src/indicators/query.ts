@@ -240,3 +240,59 @@ export function loadBins(store: HubStore, resolved: ResolvedSubject, fromMs: num
   }
   return { bins, cameras, hasLines, hasZones };
 }
+
+/** An entry of the subject picker. */
+export interface SubjectEntry {
+  subject: string;
+  kind: SubjectKind;
+  name: string;
+  site: string | null;
+  camera?: string;
+  installation?: string;
+}
+
+/**
+ * Every subject a picker can offer: sites, their zones and lines (from any scene version,
+ * named by the newest, plus features seen in the data since `dataSinceMs`), installations
+ * and districts. With `site`: only that site's subjects and the districts holding it.
+ */
+export function listSubjects(store: HubStore, site: string | undefined, dataSinceMs: number): SubjectEntry[] {
+  const db = store.db;
+  const sites = site === undefined ? store.cameras.sites().map((s) => s.site) : [site];
+  const out: SubjectEntry[] = [];
+  for (const s of sites) {
+    out.push({ subject: `site:${s}`, kind: 'site', name: siteName(db, s), site: s });
+    const features = new Map<string, SubjectEntry>();
+    const scene = db
+      .prepare(
+        `SELECT 'zone' AS kind, s.camera, f.zone_id AS id, f.name, f.installation, s.valid_from AS validFrom, s.version FROM scene_zones f JOIN scenes s ON s.id = f.scene_id WHERE s.site = @site
+         UNION ALL SELECT 'line', s.camera, f.line_id, f.name, f.installation, s.valid_from, s.version FROM scene_lines f JOIN scenes s ON s.id = f.scene_id WHERE s.site = @site
+         ORDER BY validFrom, version`,
+      )
+      .all({ site: s }) as { kind: 'zone' | 'line'; camera: string; id: string; name: string | null; installation: string | null }[];
+    // oldest first: the newest version's name and installation win
+    for (const f of scene) {
+      const text = `${f.kind}:${s}/${f.camera}/${f.id}`;
+      features.set(text, { subject: text, kind: f.kind, name: f.name ?? f.id, site: s, camera: f.camera, ...(f.installation ? { installation: f.installation } : {}) });
+    }
+    const seen = db
+      .prepare(
+        `SELECT DISTINCT 'zone' AS kind, b.camera, z.zone_id AS id FROM count_bins b JOIN zone_bins z ON z.batch_id = b.batch_id WHERE b.site = @site AND b.bin_start_ms >= @since
+         UNION SELECT DISTINCT 'line', b.camera, l.line_id FROM count_bins b JOIN line_counts l ON l.batch_id = b.batch_id WHERE b.site = @site AND b.bin_start_ms >= @since`,
+      )
+      .all({ site: s, since: dataSinceMs }) as { kind: 'zone' | 'line'; camera: string; id: string }[];
+    for (const f of seen) {
+      const text = `${f.kind}:${s}/${f.camera}/${f.id}`;
+      if (!features.has(text)) features.set(text, { subject: text, kind: f.kind, name: f.id, site: s, camera: f.camera });
+    }
+    out.push(...[...features.values()].sort((a, b) => (a.kind === b.kind ? a.subject.localeCompare(b.subject) : a.kind === 'zone' ? -1 : 1)));
+    for (const i of store.installations.list(s)) out.push({ subject: `installation:${i.id}`, kind: 'installation', name: i.name, site: s });
+  }
+  const districts = (
+    site === undefined
+      ? db.prepare('SELECT id, name FROM districts ORDER BY name, id').all()
+      : db.prepare('SELECT d.id, d.name FROM districts d JOIN site_districts sd ON sd.district = d.id WHERE sd.site = ? ORDER BY d.name, d.id').all(site)
+  ) as { id: string; name: string }[];
+  for (const d of districts) out.push({ subject: `district:${d.id}`, kind: 'district', name: d.name, site: null });
+  return out;
+}
