@@ -1,8 +1,83 @@
-/** byliv-hub user …: sign-in accounts. Filled in by the sign-in work. */
-import { UsageError } from './cli-common.ts';
+/**
+ * byliv-hub user …: sign-in accounts for the dashboard (the first admin is made here; later
+ * ones can also be made in the dashboard by an admin).
+ */
+import { ROLES, HubStore, type Role } from './store/index.ts';
+import { Password, Username } from './store/users.ts';
+import { newPassword } from './auth/index.ts';
+import { addUser, disableUser, LOCAL_ACTOR } from './accounts.ts';
+import { hubDatabasePath } from './app.ts';
+import { UsageError, dataDir, parse } from './cli-common.ts';
 
-export const USERS_USAGE = '';
+export const USERS_USAGE = `  byliv-hub user add --username U --role admin|planner|researcher [--data-dir DIR]
+      adds a dashboard user; the password comes from $BYLIV_PASSWORD (at least 12 characters),
+      else one is generated and printed once: {"username","role","password"}
+  byliv-hub user disable --username U [--data-dir DIR]
+      the user can no longer sign in; their sessions end at once
+  byliv-hub user list [--data-dir DIR]
+      prints {"users":[{"username","role","createdAt","disabledAt"}]}`;
 
-export async function userCommand(sub: string | undefined, _args: string[]): Promise<void> {
-  throw new UsageError(`unknown command "user ${sub ?? ''}"`);
+const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
+
+function username(value: string | undefined): string {
+  if (value === undefined) throw new UsageError('--username is required');
+  const parsed = Username.safeParse(value);
+  if (!parsed.success) throw new UsageError(`--username "${value}": ${parsed.error.issues[0].message}`);
+  return parsed.data;
+}
+
+function withStore<T>(dir: string, run: (store: HubStore) => T): T {
+  const store = HubStore.open(hubDatabasePath(dir));
+  const close = () => store.close();
+  try {
+    const result = run(store);
+    if (result instanceof Promise) return result.finally(close) as T;
+    close();
+    return result;
+  } catch (error) {
+    close();
+    throw error;
+  }
+}
+
+async function add(args: string[]): Promise<void> {
+  const v = parse(args, { ...dataDir, username: { type: 'string' }, role: { type: 'string' } });
+  const name = username(v.username);
+  if (!v.role) throw new UsageError(`--role is required (${ROLES.join(', ')})`);
+  if (!(ROLES as readonly string[]).includes(v.role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}, got "${v.role}"`);
+  const given = process.env.BYLIV_PASSWORD;
+  if (given !== undefined) {
+    const parsed = Password.safeParse(given);
+    if (!parsed.success) throw new UsageError(`$BYLIV_PASSWORD: ${parsed.error.issues[0].message}`);
+  }
+  const password = given ?? newPassword();
+  await withStore(v['data-dir']!, async (store) => {
+    const user = await addUser(store, { username: name, role: v.role as Role, password }, LOCAL_ACTOR);
+    if (!user) throw new Error(`the username ${name} is taken${store.users.get(name)?.disabledAt ? ' (by a disabled user)' : ''}`);
+    // A password the caller chose is not echoed; a generated one is shown this once.
+    print(given === undefined ? { username: user.username, role: user.role, password } : { username: user.username, role: user.role });
+  });
+}
+
+function disable(args: string[]): void {
+  const v = parse(args, { ...dataDir, username: { type: 'string' } });
+  const name = username(v.username);
+  withStore(v['data-dir']!, (store) => {
+    const user = store.users.get(name);
+    if (!user) throw new Error(`no user ${name} (byliv-hub user list)`);
+    if (!user.disabledAt) disableUser(store, name, LOCAL_ACTOR);
+    print(store.users.get(name));
+  });
+}
+
+function list(args: string[]): void {
+  const v = parse(args, { ...dataDir });
+  withStore(v['data-dir']!, (store) => print({ users: store.users.list() }));
+}
+
+export async function userCommand(sub: string | undefined, args: string[]): Promise<void> {
+  if (sub === 'add') return add(args);
+  if (sub === 'disable') return disable(args);
+  if (sub === 'list') return list(args);
+  throw new UsageError(`unknown command "user${sub === undefined || sub.startsWith('-') ? '' : ` ${sub}`}": use user add, user disable or user list`);
 }

@@ -145,7 +145,7 @@ describe('roles with a session', () => {
     const cookie = await cookieOf('anna');
     const installation = JSON.stringify({ id: 'bench1', site: 'park', name: 'Bænk', kind: 'bench', installedAt: '2025-05-01T00:00:00Z' });
     const post = (headers: Record<string, string>) => as(cookie, '/api/v1/installations', { method: 'POST', headers: { ...json, ...headers }, body: installation });
-    for (const headers of [{ origin: 'https://evil.example' }, { origin: 'null' }, { origin: 'http://localhost:8080' }, { 'sec-fetch-site': 'cross-site' }]) {
+    for (const headers of [{ origin: 'https://evil.example' }, { origin: 'null' }, { origin: 'http://localhost:8080' }, { 'sec-fetch-site': 'cross-site' }] as Record<string, string>[]) {
       const res = await post(headers);
       expect(res.status, JSON.stringify(headers)).toBe(403);
       expect(((await res.json()) as { reason: string }).reason).toMatch(/cross-(origin|site) request refused/);
