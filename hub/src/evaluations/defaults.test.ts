@@ -26,6 +26,12 @@ describe('evaluationPeriods', () => {
     expect(iso(q.baseline)).toEqual(['2026-05-20T00:00:00.000Z', '2026-06-01T08:00:00.000Z']);
   });
 
+  it('cuts periods to whole hours: the hour the installation went in is in neither', () => {
+    const p = evaluationPeriods({ installedAtMs: ms('2026-06-01T08:30:00Z'), removedAtMs: null }, ms('2026-06-10T12:15:00Z'));
+    expect(iso(p.baseline)).toEqual(['2026-05-04T09:00:00.000Z', '2026-06-01T08:00:00.000Z']);
+    expect(iso(p.intervention)).toEqual(['2026-06-01T09:00:00.000Z', '2026-06-10T12:00:00.000Z']);
+  });
+
   it('errors name the parameter and say why', () => {
     const err = (f: () => unknown) => {
       try {

@@ -4,6 +4,7 @@
  */
 
 export const DAY_MS = 86_400_000;
+export const HOUR_MS = 3_600_000;
 /** Four weeks: every local weekday × hour cell gets (about) four samples per period. */
 export const DEFAULT_PERIOD_DAYS = 28;
 /** A year of hours per period is plenty; longer asks are refused rather than answered slowly. */
@@ -38,21 +39,27 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * removedAt, now)). A given bound replaces its default; the other bound of the same period then
  * follows it (baselineTo alone moves the baseline's start to 28 d before it). 28 d is 28 × 24 h:
  * across a DST change one local cell gains a sample and one loses one, which the cell means absorb.
+ * Periods are then cut to whole hours (samples are hours): a partial hour at either end is left
+ * out, so the hour the installation went in is neither before nor after.
  */
 export function evaluationPeriods(installation: { installedAtMs: number; removedAtMs: number | null }, nowMs: number, given: PeriodRequest = {}): { baseline: Period; intervention: Period } {
   const span = DEFAULT_PERIOD_DAYS * DAY_MS;
-  const baselineTo = given.baselineTo ?? (given.baselineFrom !== undefined ? Math.min(given.baselineFrom + span, installation.installedAtMs) : installation.installedAtMs);
-  const baselineFrom = given.baselineFrom ?? baselineTo - span;
-  const interventionFrom = given.interventionFrom ?? installation.installedAtMs;
-  const interventionTo = given.interventionTo ?? Math.min(interventionFrom + span, installation.removedAtMs ?? Infinity, nowMs);
+  const up = (ms: number) => Math.ceil(ms / HOUR_MS) * HOUR_MS;
+  const down = (ms: number) => Math.floor(ms / HOUR_MS) * HOUR_MS;
+  const rawBaselineTo = given.baselineTo ?? (given.baselineFrom !== undefined ? Math.min(given.baselineFrom + span, installation.installedAtMs) : installation.installedAtMs);
+  const baselineFrom = up(given.baselineFrom ?? rawBaselineTo - span);
+  const baselineTo = down(rawBaselineTo);
+  const rawInterventionFrom = given.interventionFrom ?? installation.installedAtMs;
+  const interventionFrom = up(rawInterventionFrom);
+  const interventionTo = down(given.interventionTo ?? Math.min(rawInterventionFrom + span, installation.removedAtMs ?? Infinity, nowMs));
 
-  if (!(baselineFrom < baselineTo)) throw new PeriodError('baselineFrom', `the baseline must start before it ends: ${iso(baselineFrom)} is not before ${iso(baselineTo)}`);
+  if (!(baselineFrom < baselineTo)) throw new PeriodError('baselineFrom', `the baseline must start before it ends and hold a whole hour: ${iso(baselineFrom)} is not before ${iso(baselineTo)}`);
   if (!(interventionFrom < interventionTo)) {
-    if (given.interventionTo === undefined && interventionFrom >= nowMs) throw new PeriodError('interventionFrom', `the intervention period has not started yet: it starts ${iso(interventionFrom)}`);
-    if (given.interventionTo === undefined && installation.removedAtMs !== null && installation.removedAtMs <= interventionFrom) {
-      throw new PeriodError('interventionFrom', `the installation was removed ${iso(installation.removedAtMs)}, before the intervention period starts (${iso(interventionFrom)})`);
+    if (given.interventionTo === undefined && rawInterventionFrom >= nowMs) throw new PeriodError('interventionFrom', `the intervention period has not started yet: it starts ${iso(interventionFrom)}`);
+    if (given.interventionTo === undefined && installation.removedAtMs !== null && installation.removedAtMs <= rawInterventionFrom) {
+      throw new PeriodError('interventionFrom', `the installation was removed ${iso(installation.removedAtMs)}, before the intervention period starts (${iso(rawInterventionFrom)})`);
     }
-    throw new PeriodError('interventionFrom', `the intervention must start before it ends: ${iso(interventionFrom)} is not before ${iso(interventionTo)}`);
+    throw new PeriodError('interventionFrom', `the intervention must start before it ends and hold a whole hour: ${iso(interventionFrom)} is not before ${iso(interventionTo)}`);
   }
   if (baselineFrom < interventionTo && interventionFrom < baselineTo) {
     throw new PeriodError('baselineTo', `the baseline ${iso(baselineFrom)}–${iso(baselineTo)} overlaps the intervention ${iso(interventionFrom)}–${iso(interventionTo)}; the same hours cannot be both before and after`);
