@@ -45,15 +45,18 @@ export function checkSameOrigin(c: Context): void {
   }
   const origin = c.req.header('origin');
   if (origin === undefined) return;
-  // Host as the client sent it; app.request() in tests has no Host header, only the URL.
+  // Host as the client sent it (app.request() in tests has no Host header, only the URL), or as
+  // a reverse proxy forwards it: a web page on another site cannot set X-Forwarded-Host, since
+  // a custom header needs a CORS preflight that this hub never grants.
   const host = c.req.header('host') ?? new URL(c.req.url).host;
+  const forwarded = c.req.header('x-forwarded-host')?.split(',')[0].trim();
   let originHost: string | null = null;
   try {
     originHost = new URL(origin).host;
   } catch {
     originHost = null;
   }
-  if (originHost !== host) {
+  if (originHost === null || (originHost !== host && originHost !== forwarded)) {
     throw new ApiError(403, 'forbidden', `cross-origin request refused: Origin ${origin} is not this hub (${host}); change data from the dashboard of this hub, or use a bearer token`);
   }
 }

@@ -159,6 +159,9 @@ describe('roles with a session', () => {
 
     expect((await post({ origin: 'http://localhost', 'sec-fetch-site': 'same-origin' })).status).toBe(201);
     expect((await post({})).status).toBe(200); // no Origin: not a browser's cross-site form
+    // behind a reverse proxy that rewrites Host, the forwarded host counts
+    expect((await post({ origin: 'https://byliv.kommune.dk', host: '127.0.0.1:8080', 'x-forwarded-host': 'byliv.kommune.dk' })).status).toBe(200);
+    expect((await post({ origin: 'https://evil.example', host: '127.0.0.1:8080', 'x-forwarded-host': 'byliv.kommune.dk' })).status).toBe(403);
     const token = newApiToken();
     store.tokens.add({ role: 'admin', tokenHash: tokenHash(token) }, t0);
     const bearer = await api.request('/api/v1/installations', { method: 'POST', headers: { ...json, authorization: `Bearer ${token}`, origin: 'https://elsewhere.example' }, body: installation });

@@ -48,7 +48,7 @@ export function sessionRoutes(store: HubStore, clock: () => Date, options: { sec
   const admin = requireRole(store, 'admin');
   const throttle = new LoginThrottle();
   // Unknown users are checked against this, so a wrong username takes as long as a wrong password.
-  let dummyHash: Promise<string> | undefined;
+  const dummyHash = hashPassword(newPassword());
 
   app.post('/session', async (c) => {
     checkSameOrigin(c); // no sign-in from another site's form (login CSRF)
@@ -61,7 +61,6 @@ export function sessionRoutes(store: HubStore, clock: () => Date, options: { sec
       return c.json({ error: 'too_many_requests', reason: `too many wrong passwords for this username: try again in ${Math.ceil(wait / 60)} min` }, 429);
     }
     const user = store.users.credentials(username);
-    dummyHash ??= hashPassword(newPassword());
     const ok = await verifyPassword(input.password, user?.passwordHash ?? (await dummyHash));
     if (!user || !ok) {
       throttle.fail(username, now);
