@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cellKey, groupByCell, matchedCells } from './matching.ts';
 import { evaluate, NoMatchedCellsError, type EvaluationHour, type PeriodHours } from './evaluate.ts';
+import { localParts } from '../indicators/index.ts';
 
 const HOUR = 3_600_000;
 
@@ -169,6 +170,11 @@ describe('DST weeks (Europe/Copenhagen)', () => {
     // T_b = 167, T_i = 167 × 4 = 668; Var_i = s² Σ 1/n = (167·2 / (334 − 167)) · 167/2 = 2 · 83.5 = 167; Var_b unknown (one sample per cell)
     const p = r.measures.passers!;
     expect(p).toMatchObject({ baselinePerWeek: 167, interventionPerWeek: 668, change: 501, changeCi95: null });
+  });
+
+  it('the route places hours with the indicators\' localParts, which agrees with these cells across both DST nights', () => {
+    for (let t = Date.parse('2026-03-28T20:00:00Z'); t < Date.parse('2026-03-29T04:00:00Z'); t += HOUR) expect(localParts(t)).toMatchObject(localCell(t));
+    for (let t = Date.parse('2026-10-24T20:00:00Z'); t < Date.parse('2026-10-25T04:00:00Z'); t += HOUR) expect(localParts(t)).toMatchObject(localCell(t));
   });
 
   it('a DST week with variance on both sides gives an interval from the pooled variances', () => {
