@@ -52,7 +52,7 @@ export const evaluationsPaths: Record<string, object> = {
         'Hours are treated as independent, so the intervals are likely too narrow; a before/after change is not proof of cause. ' +
         'Defaults: baseline = [installedAt − 28 d, installedAt), intervention = [installedAt, min(installedAt + 28 d, removedAt, now)), cut to whole hours. ' +
         'Caveats: hours_treated_independent (always), no_control, few_matched_cells (< 24), short_baseline / short_intervention (< 14 days of observed hours), ' +
-        'no_variance (a period with one sample per cell: no interval), measure_unavailable, feature_missing_in_baseline / feature_missing_in_intervention ' +
+        'no_variance (a period with one sample per cell: no interval), measure_unavailable, control_measure_unavailable (DiD left out for that measure), feature_missing_in_baseline / feature_missing_in_intervention ' +
         '(a line or zone of the installation was not counted in every bin of its camera then: its zeros mean "not counted").',
       parameters: [
         q('installation', 'Installation id.', { type: 'string' }, true),

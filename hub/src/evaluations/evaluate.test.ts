@@ -118,6 +118,18 @@ describe('evaluate', () => {
     expect(r.caveats).toContain('measure_unavailable');
   });
 
+  it('a control without the measure (a line: no staying visits) leaves that DiD null, the own comparison stands', () => {
+    const line = (x: EvaluationHour): EvaluationHour => ({ ...x, stayingVisits: null, personMinutes: null });
+    const control: PeriodHours = {
+      baseline: [h(1, 10, 5), h(1, 10, 7), h(1, 11, 9), h(1, 11, 11)].map(line),
+      intervention: [h(1, 10, 10), h(1, 10, 12), h(1, 11, 15), h(1, 11, 17)].map(line),
+    };
+    const r = evaluate(subject, control);
+    expect(r.measures.passers?.did?.change).toBe(0);
+    expect(r.measures.stayingVisits).toMatchObject({ change: 5.5, did: null });
+    expect(r.caveats).toContain('control_measure_unavailable');
+  });
+
   it('one sample per cell: no interval, caveat no_variance', () => {
     const r = evaluate({ baseline: [h(1, 10, 4)], intervention: [h(1, 10, 6)] }, null);
     expect(r.measures.passers).toMatchObject({ change: 2, changeCi95: null, relativeChange: 0.5, relativeCi95: null });

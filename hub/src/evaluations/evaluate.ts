@@ -43,7 +43,7 @@ export interface Effect {
   cells: number;
 }
 
-export type Caveat = 'hours_treated_independent' | 'no_control' | 'few_matched_cells' | 'short_baseline' | 'short_intervention' | 'no_variance' | 'measure_unavailable';
+export type Caveat = 'hours_treated_independent' | 'no_control' | 'few_matched_cells' | 'short_baseline' | 'short_intervention' | 'no_variance' | 'measure_unavailable' | 'control_measure_unavailable';
 
 export interface EvaluationResult {
   matchedCells: number;
@@ -98,9 +98,10 @@ export function evaluate(subject: PeriodHours, control: PeriodHours | null): Eva
     const pick = (r: EvaluationHour) => r[m];
     const [sb, si] = periodsOf(subject, pick);
     const [cb, ci] = control ? periodsOf(control, pick) : [];
-    // Values exist only in observed hours, so these cells are the matched ones, less any where
-    // the measure itself is missing (e.g. a subject without zones has no staying visits).
-    const cells: CellKey[] = matchedCells(sb, si, ...(control ? [cb, ci] : []));
+    // Values exist only in observed hours: these are the matched cells, less any where the
+    // measure itself is missing (e.g. a subject without zones has no staying visits).
+    const inMatched = new Set(matched);
+    const cells: CellKey[] = matchedCells(sb, si).filter((k) => inMatched.has(k));
     if (cells.length === 0) {
       measures[m] = null;
       caveats.add('measure_unavailable');
@@ -111,10 +112,12 @@ export function evaluate(subject: PeriodHours, control: PeriodHours | null): Eva
     const own = compare(tb, ti);
     let did: EffectDid | null = null;
     if (control) {
-      const cTotals = { baseline: periodTotal(restrict(cb, cells)), intervention: periodTotal(restrict(ci, cells)) };
-      const d = differenceInDifferences({ baseline: tb, intervention: ti }, cTotals);
-      did = roundComparison(d);
-      if (d.changeCi95 === null) caveats.add('no_variance');
+      // The control must have the measure in the same cells (a line has no staying visits).
+      if (matchedCells(sb, si, cb, ci).length === cells.length) {
+        const d = differenceInDifferences({ baseline: tb, intervention: ti }, { baseline: periodTotal(restrict(cb, cells)), intervention: periodTotal(restrict(ci, cells)) });
+        did = roundComparison(d);
+        if (d.changeCi95 === null) caveats.add('no_variance');
+      } else caveats.add('control_measure_unavailable');
     }
     if (own.changeCi95 === null) caveats.add('no_variance');
     measures[m] = { baselinePerWeek: round(tb.total), interventionPerWeek: round(ti.total), ...roundComparison(own), did, cells: cells.length };
