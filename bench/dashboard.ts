@@ -77,7 +77,7 @@ async function paintRuns(browser: Browser, base: string, cookie: { name: string;
     await page.goto(`${base}/#/cards`);
     await page.waitForSelector('main[data-testid=page-cards][data-ready=true]', { timeout: 120_000 });
     const timing = await page.evaluate(() => {
-      const perf = (globalThis as unknown as { performance: Performance }).performance;
+      const perf = globalThis.performance;
       const fcp = perf.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN;
       const ready = perf.getEntriesByName('byliv:cards-ready')[0]?.startTime ?? NaN;
       return { fcp, ready };

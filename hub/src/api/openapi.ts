@@ -3,6 +3,7 @@ import { ROLLUPS } from '../store/index.ts';
 import { indicatorsPaths } from './openapi-indicators.ts';
 import { socialPaths } from './openapi-social.ts';
 import { sessionPaths } from './openapi-session.ts';
+import { evaluationsPaths } from './openapi-evaluations.ts';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const q = (name: string, description: string, schema: object, required = false) => ({ name, in: 'query', required, description, schema });
@@ -25,11 +26,12 @@ export function openApiDocument(serverUrl?: string): object {
         'All times are UTC. Errors are JSON { error, reason }.',
     },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
-    security: [{ bearer: [] }],
+    security: [{ bearer: [] }, { session: [] }],
     paths: {
       ...sessionPaths,
       ...indicatorsPaths,
       ...socialPaths,
+      ...evaluationsPaths,
       '/healthz': { get: { summary: 'Liveness', security: [], responses: { 200: json({ type: 'object', properties: { ok: { type: 'boolean' } } }) } } },
       '/api/v1/openapi.json': { get: { summary: 'This document', security: [], responses: { 200: json({ type: 'object' }) } } },
       '/api/v1/sites': { get: { summary: 'Sites', description: roles('admin', 'planner', 'researcher'), responses: { 200: json({ type: 'object', properties: { sites: { type: 'array', items: ref('Site') } } }), ...errors(401, 403) } } },
@@ -128,9 +130,12 @@ export function openApiDocument(serverUrl?: string): object {
       '/api/v1/export/citation': { get: { summary: 'How to cite the data', description: roles('admin', 'planner', 'researcher'), responses: { 200: { description: 'Citation text', content: { 'text/plain': { schema: { type: 'string' } } } }, ...errors(401, 403) } } },
     },
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A token from `byliv-hub token create --role admin|planner|researcher`.' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'A token from `byliv-hub token create --role admin|planner|researcher`.' },
+        session: { type: 'apiKey', in: 'cookie', name: 'byliv_session', description: 'Set by POST /api/v1/session (the dashboard sign-in); 12 hours; state-changing requests with it must come from the same origin.' },
+      },
       schemas: {
-        Error: { type: 'object', required: ['error', 'reason'], properties: { error: { type: 'string', enum: ['bad_request', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'internal'] }, reason: { type: 'string' } } },
+        Error: { type: 'object', required: ['error', 'reason'], properties: { error: { type: 'string', enum: ['bad_request', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'too_many_requests', 'internal'] }, reason: { type: 'string' } } },
         Site: { type: 'object', properties: { site: { type: 'string' }, name: { type: ['string', 'null'] }, createdAt: { type: 'string' }, cameras: { type: 'integer' } } },
         Camera: { type: 'object', properties: { site: { type: 'string' }, camera: { type: 'string' }, mqttUsername: { type: 'string' }, createdAt: { type: 'string' }, scene: { type: ['object', 'null'] } } },
         Installation: {
