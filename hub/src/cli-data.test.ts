@@ -1,0 +1,56 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { HubStore } from './store/index.ts';
+import { hubDatabasePath } from './app.ts';
+import { SAMPLE_DIR } from './social/sample.ts';
+import { tempDir } from '../test/fixtures.ts';
+
+const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url));
+let dir: ReturnType<typeof tempDir>;
+beforeEach(() => (dir = tempDir()));
+afterEach(() => dir.remove());
+
+const hub = (...args: string[]) => {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args, '--data-dir', join(dir.path, 'data')], { encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+};
+
+describe('byliv-hub import / sample', () => {
+  it('imports districts, the catalogue with the values, the site map; a broken CSV lists its rows and exits 1; usage errors exit 2', () => {
+    expect(hub('import', 'districts', join(SAMPLE_DIR, 'districts.geojson')).code).toBe(0);
+    const values = hub('import', 'social-indicators', join(SAMPLE_DIR, 'social-indicators.csv'), '--catalogue', join(SAMPLE_DIR, 'catalogue.json'), '--sample');
+    expect(values.code, values.stderr).toBe(0);
+    expect(JSON.parse(values.stdout).imported).toBe(180);
+    expect(hub('import', 'site-map', join(SAMPLE_DIR, 'site-map.geojson')).code).toBe(0);
+
+    const broken = join(dir.path, 'broken.csv');
+    writeFileSync(broken, 'district;indicator;period;value;individuals\nlaerkevang;unemployment;2026-H2;5,1;x\n');
+    const bad = hub('import', 'social-indicators', broken);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('line 2, column individuals');
+    expect(bad.stderr).toContain('nothing was imported');
+
+    expect(hub('import', 'social-indicators').code).toBe(2);
+    expect(hub('import', 'boundaries', broken).code).toBe(2);
+    expect(hub('sample', 'load', '--colour').code).toBe(2);
+
+    const store = HubStore.open(hubDatabasePath(join(dir.path, 'data')));
+    try {
+      expect(store.social.values()).toHaveLength(180);
+      expect(store.districts.districtOf('pets09')).toBe('laerkevang');
+    } finally {
+      store.close();
+    }
+  }, 60_000);
+
+  it('sample load loads everything, twice without change', () => {
+    const first = hub('sample', 'load', '--skip-history');
+    expect(first.code, first.stderr).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ sample: true, values: 180, sites: ['eksempelpladsen', 'pets09'], mapFeatures: 10, history: null });
+    expect(first.stderr).toContain('SAMPLE DATA');
+    expect(hub('sample', 'load', '--skip-history').code).toBe(0);
+  }, 60_000);
+});
