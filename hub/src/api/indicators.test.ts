@@ -240,4 +240,22 @@ describe('hourlyRecords (for evaluations)', () => {
       ['2026-11-18T00:00:00.000Z', 0, null, null, null],
     ]);
   });
+
+  it('bins without one of the subject\'s lines or zones (drawn later) observed nothing of it: null, not 0', () => {
+    // Friday 2026-11-20: the kiosk zone exists only from 12:00 UTC
+    for (let i = 0; i < 12; i++) {
+      const binStart = new Date(Date.parse('2026-11-20T10:00:00Z') + i * 900_000).toISOString();
+      store.bins.insert(makeBatch({ seq: 200 + i, binStart, binSeconds: 900, lines: { l1: [1, 0, 0, 0] }, zones: i >= 8 ? { kiosk: { entries: 2 } } : {} }), now);
+    }
+    const kiosk = hourlyRecords(store, 'zone:park/cam1/kiosk', Date.parse('2026-11-20T10:00:00Z'), Date.parse('2026-11-20T13:00:00Z'));
+    expect(kiosk.map((r) => [r.observedSeconds, r.passers])).toEqual([
+      [0, null],
+      [0, null],
+      [3600, 8],
+    ]);
+    const asZeros = hourlyRecords(store, 'zone:park/cam1/kiosk', Date.parse('2026-11-20T10:00:00Z'), Date.parse('2026-11-20T13:00:00Z'), { featureMissing: 'zero' });
+    expect(asZeros.map((r) => r.passers)).toEqual([0, 0, 8]);
+    const line = hourlyRecords(store, 'line:park/cam1/l1', Date.parse('2026-11-20T10:00:00Z'), Date.parse('2026-11-20T13:00:00Z'));
+    expect(line.map((r) => r.passers)).toEqual([4, 4, 4]);
+  });
 });

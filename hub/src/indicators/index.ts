@@ -5,7 +5,7 @@
  */
 import type { HubStore } from '../store/index.ts';
 import { hourlyFromBins, type HourRecord, type HourlyOptions } from './hourly.ts';
-import { loadBins, resolveSubject, type ClassFilter, type ResolvedSubject } from './query.ts';
+import { loadBins, resolveSubject, type ClassFilter, type FeatureMissing, type ResolvedSubject } from './query.ts';
 import type { Subject } from './subject.ts';
 
 export * from './local-time.ts';
@@ -13,11 +13,13 @@ export * from './hourly.ts';
 export * from './subject.ts';
 export * from './indicators.ts';
 export * from './series.ts';
-export { resolveSubject, loadBins, listSubjects, type SubjectEntry, UnknownSubjectError, SubjectSyntaxError, type ClassFilter, type ResolvedSubject, type SiteSource, type LoadedBins } from './query.ts';
+export { resolveSubject, loadBins, listSubjects, type SubjectEntry, UnknownSubjectError, SubjectSyntaxError, type ClassFilter, type ResolvedSubject, type SiteSource, type LoadedBins, type FeatureMissing } from './query.ts';
 
 export interface HourlyRecordOptions extends HourlyOptions {
   /** Which movement class passers/forward/backward/entries/exits count (default all). */
   class?: ClassFilter;
+  /** A bin without one of a line/zone/installation subject's features: unobserved (default) or zeros. */
+  featureMissing?: FeatureMissing;
 }
 
 export interface SubjectHours {
@@ -36,7 +38,7 @@ export interface SubjectHours {
  */
 export function subjectHours(store: HubStore, subject: Subject | string, fromMs: number, toMs: number, options: HourlyRecordOptions = {}): SubjectHours {
   const resolved = resolveSubject(store, subject, fromMs, toMs);
-  const loaded = loadBins(store, resolved, fromMs, toMs, options.class ?? 'all');
+  const loaded = loadBins(store, resolved, fromMs, toMs, options.class ?? 'all', options.featureMissing ?? 'unobserved');
   return {
     subject: resolved,
     cameras: loaded.cameras,

@@ -7,7 +7,9 @@
  * - installation: the lines and zones whose scene (any version) names the installation.
  * - district: its sites (table site_districts), each as a site subject.
  * Passers: line crossings both ways where the subject (for a district: each site) has lines,
- * else zone entries.
+ * else zone entries. A bin that lacks one of a line/zone/installation subject's own features
+ * did not count it (the edge sends every feature of its scene in every bin): it observed
+ * nothing of the subject.
  */
 import type { HubStore } from '../store/index.ts';
 import type { Db } from '../store/database.ts';
@@ -148,10 +150,16 @@ interface BinRow {
   gapSeconds: number;
 }
 
+/**
+ * A bin of a camera that lacks one of the subject's own lines or zones: 'unobserved' (the
+ * default: that camera did not count the feature then) or 'zero' (take the bin as it is).
+ */
+export type FeatureMissing = 'unobserved' | 'zero';
+
 const wants = (set: Set<string> | 'all', key: string) => set === 'all' || set.has(key);
 
 /** The bins of a resolved subject that may reach into [fromMs, toMs), one BinCounts per stored bin. */
-export function loadBins(store: HubStore, resolved: ResolvedSubject, fromMs: number, toMs: number, cls: ClassFilter = 'all'): LoadedBins {
+export function loadBins(store: HubStore, resolved: ResolvedSubject, fromMs: number, toMs: number, cls: ClassFilter = 'all', featureMissing: FeatureMissing = 'unobserved'): LoadedBins {
   const db = store.db;
   const range = { from: fromMs - LOOKBACK_MS, to: toMs };
   const classSql = (alias: string) => (cls === 'all' ? '' : `AND ${alias}.class = @cls`);
@@ -180,12 +188,15 @@ export function loadBins(store: HubStore, resolved: ResolvedSubject, fromMs: num
   let hasZones = false;
   for (const src of resolved.sources) {
     const perSite: { bin: BinCounts; lineSum: number; entrySum: number }[] = [];
+    // `camera/id` keys: an explicit feature set (line, zone, installation) must be in a bin for the bin to count
+    const explicit = (set: Set<string> | 'all', camera: string) => (set === 'all' ? 0 : [...set].filter((k) => k.startsWith(`${camera}/`)).length);
     let siteLines = src.lines === 'all' ? siteHasSceneLines.get(src.site) !== undefined : src.lines.size > 0;
     hasZones ||= src.zones === 'all' ? siteHasSceneZones.get(src.site) !== undefined : src.zones.size > 0;
     for (const camera of src.cameras) {
       cameras.push(`${src.site}/${camera}`);
       const p = { site: src.site, camera, ...range, ...(cls === 'all' ? {} : { cls }) };
-      const byBatch = new Map<string, { bin: BinCounts; lineSum: number; entrySum: number }>();
+      const byBatch = new Map<string, { bin: BinCounts; lineSum: number; entrySum: number; present: number }>();
+      const expected = explicit(src.lines, camera) + explicit(src.zones, camera);
       for (const r of binsSql.all(p) as BinRow[]) {
         const bin: BinCounts = {
           camera: `${src.site}/${camera}`,
@@ -201,7 +212,7 @@ export function loadBins(store: HubStore, resolved: ResolvedSubject, fromMs: num
           occupied: false,
           dwellHistogram: [],
         };
-        const entry = { bin, lineSum: 0, entrySum: 0 };
+        const entry = { bin, lineSum: 0, entrySum: 0, present: 0 };
         byBatch.set(r.batchId, entry);
         perSite.push(entry);
       }
@@ -209,6 +220,7 @@ export function loadBins(store: HubStore, resolved: ResolvedSubject, fromMs: num
         const e = byBatch.get(r.batchId);
         if (!e || !wants(src.lines, `${camera}/${r.id}`)) continue;
         siteLines = true;
+        e.present++; // one row per bin and line (grouped over the classes)
         e.bin.forward += r.forward;
         e.bin.backward += r.backward;
         e.lineSum += r.forward + r.backward;
@@ -224,11 +236,23 @@ export function loadBins(store: HubStore, resolved: ResolvedSubject, fromMs: num
         const e = byBatch.get(r.batchId);
         if (!e || !wants(src.zones, `${camera}/${r.id}`)) continue;
         hasZones = true;
+        e.present++;
         e.bin.personSeconds += r.personSeconds;
         e.bin.occupied ||= r.occupancyMax > 0;
         const dwell = JSON.parse(r.dwell) as number[];
         const sum = e.bin.dwellHistogram as number[];
         dwell.forEach((n, i) => (sum[i] = (sum[i] ?? 0) + n));
+      }
+      // The edge sends every line and zone of its scene in every bin (zeros included): a bin
+      // without one of the subject's features was not counting it (drawn later, or removed),
+      // so it observed nothing of the subject rather than an empty one.
+      if (expected > 0 && featureMissing === 'unobserved') {
+        for (const e of byBatch.values()) {
+          if (e.present >= expected) continue;
+          Object.assign(e.bin, { gapSeconds: e.bin.binSeconds, forward: 0, backward: 0, entries: 0, exits: 0, personSeconds: 0, occupied: false, dwellHistogram: [] });
+          e.lineSum = 0;
+          e.entrySum = 0;
+        }
       }
     }
     const fromLines = src.passers === 'lines' || (src.passers === 'auto' && siteLines);
