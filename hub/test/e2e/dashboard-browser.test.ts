@@ -174,7 +174,7 @@ describe.sequential('dashboard in headless Chromium, against a hub filled by the
   }, 60_000);
 
   it('draws counts over time, the hour × weekday heat map and the dwell distribution for a PETS zone', async () => {
-    await openPage(page, `charts?subject=${encodeURIComponent(`zone:${SITE}/${CAMERA}/middle-third`)}&measure=entries&rollup=hour`, 'charts');
+    await openPage(page, `charts?subject=${encodeURIComponent(`zone:${SITE}/${CAMERA}/centre-diamond`)}&measure=entries&rollup=hour`, 'charts');
     await page.waitForSelector('svg[data-testid=chart-series]');
     await page.waitForSelector('[data-testid=heatmap]');
     await page.waitForSelector('[data-testid=dwell-histogram]');
