@@ -66,7 +66,11 @@ const scene = JSON.parse(readFileSync(scenePath, 'utf8')) as { site: string; cam
 
 const [mqttPort, httpPort] = [await freePort(), await freePort()];
 const credentials = JSON.parse(hubCommand(['camera', 'add', '--site', scene.site, '--camera', scene.camera])) as { username: string; password: string };
-const { token } = JSON.parse(hubCommand(['token', 'create', '--role', 'planner'])) as { token: string };
+const { token } = JSON.parse(hubCommand(['token', 'create', '--role', 'admin', '--label', 'demo'])) as { token: string };
+// The dashboard's sample data (fictional, marked as such): districts, social indicators, the
+// site map and weeks of counts for an example square, so every page has something to show.
+hubCommand(['sample', 'load']);
+const demoUser = JSON.parse(hubCommand(['user', 'add', '--username', `demo-${Date.now().toString(36)}`, '--role', 'admin'])) as { username: string; password: string };
 
 const children: ChildProcess[] = [];
 const stopAll = () => children.forEach((c) => c.exitCode === null && c.kill('SIGTERM'));
@@ -87,10 +91,21 @@ for (let i = 0; ; i++) {
   await new Promise((r) => setTimeout(r, 500));
 }
 say(`hub up: API ${api}, MQTT on port ${mqttPort}, data in ${dataDir}`);
+// The camera's lines and zones, so the dashboard can name them and draw its charts.
+const sceneStart = new Date(Date.now() - 86_400_000).toISOString();
+const putScene = await fetch(`${api}/api/v1/sites/${scene.site}/cameras/${scene.camera}/scene?validFrom=${encodeURIComponent(sceneStart)}`, {
+  method: 'PUT',
+  headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+  body: readFileSync(scenePath, 'utf8'),
+});
+if (!putScene.ok) say(`could not store the scene (${putScene.status}): ${await putScene.text()}`);
+say(`dashboard: ${api}/ — sign in as ${demoUser.username} / ${demoUser.password}`);
 
 const summaryPath = join(dataDir, 'edge-summary.json');
 const edgeArgs = ['run', '--source', values.video!, '--scene', scenePath, '--summary', summaryPath, '--bin-seconds', values['bin-seconds']!, '--broker', `mqtt://127.0.0.1:${mqttPort}`, '--username', credentials.username, '--data-dir', join(dataDir, 'edge')];
 if (values.realtime) edgeArgs.push('--realtime');
+// Counted as if filmed now, so the counts land in today's cards and charts.
+edgeArgs.push('--start-time', new Date().toISOString());
 const [, edgeArgv] = tsx('edge/src/cli.ts', edgeArgs);
 say(`edge agent counting ${values.video} with scene ${scenePath}`);
 const edge = spawn(node, edgeArgv, { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, BYLIV_MQTT_PASSWORD: credentials.password } });
@@ -122,4 +137,5 @@ const hubSummary = (await (await fetch(summaryUrl, { headers })).json()) as Coun
 const same = isDeepStrictEqual({ lines: edgeSummary.lines, zones: edgeSummary.zones }, { lines: hubSummary.lines, zones: hubSummary.zones });
 say(same ? "the hub's totals equal the edge's own summary" : "the hub's totals DIFFER from the edge's summary");
 say(`try: curl -H 'authorization: Bearer ${token}' '${api}/api/v1/counts?site=${scene.site}&camera=${scene.camera}&rollup=15m&by=line'`);
-say(`API description: ${api}/api/v1/openapi.json — the hub keeps running; Ctrl-C to stop`);
+say(`API description: ${api}/api/v1/openapi.json`);
+say(`dashboard: ${api}/ — sign in as ${demoUser.username} / ${demoUser.password}; the hub keeps running, Ctrl-C to stop`);

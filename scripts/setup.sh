@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 need_apt=()
 command -v ffmpeg >/dev/null 2>&1 || need_apt+=(ffmpeg)
 command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || need_apt+=(mosquitto)
+# Debian's headless-capable Chromium: the dashboard's end-to-end tests drive it (playwright-core).
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing OS packages: ${need_apt[*]}" >&2
   SUDO=""
@@ -31,4 +33,6 @@ fi
 
 echo "setup: fetching and converting the default model (cached in .cache/models)" >&2
 npm run --silent model
+echo "setup: building the dashboard (dashboard/dist, served by the hub)" >&2
+npm run --silent build
 echo "setup: done" >&2

@@ -134,12 +134,11 @@ describe('GET /evaluations', () => {
     expect(body.caveats).toEqual(expect.arrayContaining(['short_baseline', 'short_intervention', 'no_variance']));
   });
 
-  it('flags a zone that was not counted during the baseline (its zeros mean "not counted")', async () => {
+  it('400 for a zone that was not counted during the baseline: those hours are missing, not zero, and the reason says so', async () => {
     const { status, body } = await get('installation=stage');
-    expect(status).toBe(200);
-    expect(body.measures.passers).toMatchObject({ baselinePerWeek: 0, interventionPerWeek: 168, relativeChange: null });
-    expect(body.caveats).toContain('feature_missing_in_baseline');
-    expect(body.caveats).not.toContain('feature_missing_in_intervention');
+    expect(status).toBe(400);
+    expect(body.reason).toMatch(/^no hours to compare: the baseline has no observed hours/);
+    expect(body.reason).toMatch(/not counted during the baseline \(drawn into the scene later\?\)$/);
   });
 
   it('400 when no cell matches, saying why', async () => {

@@ -146,7 +146,12 @@ export function evaluationRoutes(store: HubStore, clock: () => Date) {
     try {
       result = evaluate({ baseline: sb.hours, intervention: si.hours }, controlHours);
     } catch (error) {
-      if (error instanceof NoMatchedCellsError) throw badRequest(`no hours to compare: ${error.message}`);
+      if (error instanceof NoMatchedCellsError) {
+        // Hours in which the installation's lines or zones were not in the camera's scene are missing, not zero.
+        const notCounted = (['baseline', 'intervention'] as const).filter((p) => featuresMissing(store, installation.id, periods[p]));
+        const why = notCounted.length ? `; the installation's lines or zones were not counted during the ${notCounted.join(' and ')} (drawn into the scene later?)` : '';
+        throw badRequest(`no hours to compare: ${error.message}${why}`);
+      }
       throw error;
     }
 
