@@ -18,7 +18,7 @@ export interface CardModel {
   id: string;
   name: string;
   urban: UrbanIndicators | null;
-  /** The latest period of the urban indicators (the current one, perhaps partial). */
+  /** The latest urban period with data (else the latest one). */
   current: UrbanPeriod | null;
   social: SocialRow[];
   worstLight: Light | null;
@@ -61,7 +61,8 @@ export function buildCard(input: {
     id: input.id,
     name: input.name,
     urban: input.urban,
-    current: periods[periods.length - 1] ?? null,
+    // the latest period with any value: a month just begun has no complete day yet
+    current: [...periods].reverse().find((p) => Object.values(p.values).some((v) => v !== null)) ?? periods[periods.length - 1] ?? null,
     social,
     worstLight: worstLight(social.map((s) => s.latest?.light)),
     sample: Boolean(input.sampleDistrict) || social.some((s) => s.indicator.sample),

@@ -55,10 +55,11 @@ export function ChartsPage() {
   const dwellable = !subject.startsWith('line:');
   const dwell = useLoad(() => (subject && dwellable ? api.get<Dwell>(`/series/dwell${query(q)}`) : Promise.resolve(null)), [subject, from, to]);
 
+  // the hub's list may already hold the site itself; keep one entry per subject
   const options: SubjectOption[] = [
     ...(effectiveSite ? [{ subject: `site:${effectiveSite}`, kind: 'site', name: t('kind.site'), site: effectiveSite }] : []),
     ...(subjects.data?.subjects ?? []),
-  ];
+  ].filter((o, i, all) => all.findIndex((x) => x.subject === o.subject) === i);
   const ready = !sites.loading && (!subject || (!series.loading && !heat.loading && !dwell.loading));
   const subjectName = options.find((o) => o.subject === subject)?.name ?? subject;
   const unit = t(`measure.${measure}` as Key).toLowerCase();
