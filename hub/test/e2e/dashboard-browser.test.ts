@@ -72,6 +72,8 @@ async function signIn(context: BrowserContext, role: Role): Promise<Page> {
 }
 
 async function openPage(page: Page, route: string, name: string): Promise<void> {
+  // A fresh load: a hash change alone would find the previous page's data-ready=true at once.
+  await page.goto('about:blank');
   await page.goto(`${base}/#/${route}`);
   await page.waitForSelector(`main[data-testid=page-${name}][data-ready=true]`, { timeout: 30_000 });
 }
@@ -173,13 +175,22 @@ describe.sequential('dashboard in headless Chromium, against a hub filled by the
     await page.screenshot({ path: screenshotPath('03-map'), fullPage: true });
   }, 60_000);
 
-  it('draws counts over time, the hour × weekday heat map and the dwell distribution for a PETS zone', async () => {
+  it('draws counts over time, the hour × weekday heat map and the dwell distribution; hours the camera barely saw are gaps, not zeros', async () => {
+    // The PETS clip fills 80 s of its hour: under the 50 % rule that hour is missing, and the
+    // chart must show a gap there, not a zero and not an 80-second count read as an hour.
     await openPage(page, `charts?subject=${encodeURIComponent(`zone:${SITE}/${CAMERA}/centre-diamond`)}&measure=entries&rollup=hour`, 'charts');
-    await page.waitForSelector('svg[data-testid=chart-series]');
-    await page.waitForSelector('[data-testid=heatmap]');
-    await page.waitForSelector('[data-testid=dwell-histogram]');
-    // The PETS run's hours carry counts: at least one bar or point is drawn above zero.
-    expect(await page.$$('svg[data-testid=chart-series] [data-value]')).not.toHaveLength(0);
+    expect(await page.$$('svg[data-testid=chart-series] .gap')).not.toHaveLength(0);
+    expect(await page.$$('svg[data-testid=chart-series] [data-value]')).toHaveLength(0);
+    await page.screenshot({ path: screenshotPath('04-charts-pets-hour'), fullPage: true });
+
+    // Weeks of (sample) counts: daily staying visits at the benches, drawn as bars, with the
+    // two-day outage as a gap; the heat map and dwell histogram have values.
+    await openPage(page, `charts?subject=${encodeURIComponent('zone:eksempelpladsen/cam1/bench-zone')}&measure=stayingVisits&rollup=day`, 'charts');
+    const bars = await page.$$eval('svg[data-testid=chart-series] [data-value]', (els) => els.map((e) => Number(e.getAttribute('data-value'))));
+    expect(bars.length).toBeGreaterThan(20);
+    expect(bars.some((v) => v > 0)).toBe(true);
+    expect(await page.$$('[data-testid=heatmap] [data-value]')).not.toHaveLength(0);
+    expect(await page.$$('[data-testid=dwell-histogram] [data-value]')).not.toHaveLength(0);
     await page.screenshot({ path: screenshotPath('04-charts'), fullPage: true });
   }, 60_000);
 
