@@ -17,6 +17,7 @@
  */
 import { DWELL_BIN_EDGES_SECONDS } from '@byliv/protocol';
 import { HOUR_MS } from './local-time.ts';
+import { forEachHourOverlap } from '../report/hour-overlap.ts';
 
 /** The share of an hour every camera must have seen for the hour to count. */
 export const OBSERVED_SHARE = 0.5;
@@ -105,15 +106,8 @@ export function hourlyFromBins(bins: readonly BinCounts[], cameras: readonly str
   for (const bin of bins) {
     const hours = perCamera.get(bin.camera);
     if (!hours || bin.binSeconds <= 0) continue;
-    const startMs = bin.binStartMs;
-    const endMs = startMs + bin.binSeconds * 1000;
     const observed = Math.max(0, bin.binSeconds - bin.gapSeconds);
-    for (let h = Math.max(0, Math.floor((startMs - first) / HOUR_MS)); h < count; h++) {
-      const hourStart = first + h * HOUR_MS;
-      if (hourStart >= endMs) break;
-      const overlap = Math.min(endMs, hourStart + HOUR_MS) - Math.max(startMs, hourStart);
-      if (overlap <= 0) continue;
-      const part = overlap / (bin.binSeconds * 1000);
+    forEachHourOverlap(bin, first, count, (h, part) => {
       const t = hours[h];
       t.observed += observed * part;
       t.passers += bin.passers * part;
@@ -124,7 +118,7 @@ export function hourlyFromBins(bins: readonly BinCounts[], cameras: readonly str
       t.personSeconds += bin.personSeconds * part;
       t.occupied ||= bin.occupied;
       for (let i = 0; i < BUCKETS; i++) t.dwell[i] += (bin.dwellHistogram[i] ?? 0) * part;
-    }
+    });
   }
 
   const records: HourRecord[] = [];

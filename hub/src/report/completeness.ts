@@ -5,6 +5,8 @@
  * gap fell is not known). Hours with no bins at all are listed with share 0: missing data
  * must never look like an empty square.
  */
+import { forEachHourOverlap, HOUR_MS } from './hour-overlap.ts';
+
 export interface BinCoverage {
   binStartMs: number;
   binSeconds: number;
@@ -25,7 +27,6 @@ export interface HourCompleteness {
   frameShare: number | null;
 }
 
-const HOUR_MS = 3_600_000;
 /** A year of hours: beyond that the answer is too long to be useful; ask per year. */
 export const MAX_COMPLETENESS_HOURS = 366 * 24;
 
@@ -35,19 +36,12 @@ export function hourlyCompleteness(bins: readonly BinCoverage[], fromMs: number,
   if (count > MAX_COMPLETENESS_HOURS) throw new RangeError(`the range spans ${count} hours; at most ${MAX_COMPLETENESS_HOURS} are answered at once`);
   const hours = Array.from({ length: count }, () => ({ observed: 0, processed: 0, expected: 0 }));
   for (const bin of bins) {
-    const startMs = bin.binStartMs;
-    const endMs = startMs + bin.binSeconds * 1000;
     const observed = Math.max(0, bin.binSeconds - bin.gapSeconds);
-    for (let h = Math.max(0, Math.floor((startMs - first) / HOUR_MS)); h < count; h++) {
-      const hourStart = first + h * HOUR_MS;
-      if (hourStart >= endMs) break;
-      const overlap = Math.min(endMs, hourStart + HOUR_MS) - Math.max(startMs, hourStart);
-      if (overlap <= 0) continue;
-      const part = overlap / (bin.binSeconds * 1000);
+    forEachHourOverlap(bin, first, count, (h, part) => {
       hours[h].observed += observed * part;
       hours[h].processed += bin.framesProcessed * part;
       hours[h].expected += bin.framesExpected * part;
-    }
+    });
   }
   return hours.map((h, i) => {
     const observedSeconds = Math.min(3600, Math.round(h.observed * 1000) / 1000);

@@ -5,40 +5,24 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { DWELL_BIN_EDGES_SECONDS, Id } from '@byliv/protocol';
+import { Id } from '@byliv/protocol';
 import type { HubStore } from '../../store/index.ts';
 import {
-  DEFAULT_STAY_MIN_SECONDS,
   SubjectSyntaxError,
   TIME_ZONE,
   UnknownSubjectError,
-  dayStartMs,
   formatSubject,
   localParts,
-  parseLocalDate,
-  parseSubject,
   subjectHours,
   type HourRecord,
   type Subject,
 } from '../../indicators/index.ts';
 import { NoMatchedCellsError, PeriodError, evaluate, evaluationPeriods, type Caveat, type EvaluationHour, type Period } from '../../evaluations/index.ts';
 import { requireRole, type ApiEnv } from '../auth.ts';
+import { ClassParam, DateOrInstant, StayMinSeconds, SubjectParam } from '../local-params.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { parseQuery } from '../params.ts';
 
-const LocalDate = z.string().refine((s) => parseLocalDate(s) !== null, { message: 'expected a local date YYYY-MM-DD (Europe/Copenhagen)' });
-/** A local date (its local midnight, Europe/Copenhagen) or an ISO time with offset, as epoch ms. */
-const DateOrInstant = z
-  .union([z.iso.datetime({ offset: true }), LocalDate], { error: 'expected a local date YYYY-MM-DD or an ISO 8601 time with offset' })
-  .transform((s) => (s.length === 10 ? dayStartMs(s) : Date.parse(s)));
-const SubjectParam = z.string().transform((s, ctx): Subject => {
-  const parsed = parseSubject(s);
-  if (!parsed.ok) {
-    ctx.addIssue({ code: 'custom', message: parsed.reason });
-    return z.NEVER;
-  }
-  return parsed.subject;
-});
 
 export const EvaluationQuery = z
   .object({
@@ -48,11 +32,8 @@ export const EvaluationQuery = z
     interventionFrom: DateOrInstant.optional(),
     interventionTo: DateOrInstant.optional(),
     control: SubjectParam.optional(),
-    stayMinSeconds: z.coerce
-      .number()
-      .refine((n) => (DWELL_BIN_EDGES_SECONDS as readonly number[]).includes(n), { message: `must be one of the dwell histogram edges ${DWELL_BIN_EDGES_SECONDS.join(', ')}` })
-      .default(DEFAULT_STAY_MIN_SECONDS),
-    class: z.enum(['person', 'cyclist', 'all']).default('all'),
+    stayMinSeconds: StayMinSeconds,
+    class: ClassParam,
   })
   .strict();
 

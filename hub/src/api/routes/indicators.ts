@@ -5,10 +5,9 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { DWELL_BIN_EDGES_SECONDS, Id, describeIssues } from '@byliv/protocol';
+import { Id, describeIssues } from '@byliv/protocol';
 import type { HubStore } from '../../store/index.ts';
 import {
-  DEFAULT_STAY_MIN_SECONDS,
   MEASURES,
   PERIODS,
   SERIES_ROLLUPS,
@@ -21,8 +20,6 @@ import {
   heatmap,
   listSubjects,
   localDate,
-  parseLocalDate,
-  parseSubject,
   periodIndicators,
   periodsCovering,
   periodsEndingAt,
@@ -33,6 +30,7 @@ import {
   type SubjectHours,
 } from '../../indicators/index.ts';
 import { requireRole, type ApiEnv } from '../auth.ts';
+import { ClassParam, DateOrInstant, LocalDate, StayMinSeconds, SubjectParam } from '../local-params.ts';
 import { badRequest, notFound } from '../errors.ts';
 
 const DAY_MS = 86_400_000;
@@ -48,33 +46,15 @@ const SUBJECT_DATA_DAYS = 90;
 
 const ZONE_MEASURES: readonly Measure[] = ['entries', 'exits', 'stayingVisits', 'personMinutes'];
 
-const SubjectParam = z.string().transform((s, ctx): Subject => {
-  const parsed = parseSubject(s);
-  if (!parsed.ok) {
-    ctx.addIssue({ code: 'custom', message: parsed.reason });
-    return z.NEVER;
-  }
-  return parsed.subject;
-});
-const LocalDate = z.string().refine((s) => parseLocalDate(s) !== null, { message: 'expected a local date YYYY-MM-DD (Europe/Copenhagen)' });
-/** A local date (its local midnight) or an ISO time with offset, as epoch ms. */
-const DateOrInstant = z
-  .union([z.iso.datetime({ offset: true }), LocalDate], { error: 'expected a local date YYYY-MM-DD or an ISO 8601 time with offset' })
-  .transform((s) => (s.length === 10 ? dayStartMs(s) : Date.parse(s)));
-const StayMin = z.coerce
-  .number()
-  .refine((n) => (DWELL_BIN_EDGES_SECONDS as readonly number[]).includes(n), { message: `must be one of the dwell histogram edges ${DWELL_BIN_EDGES_SECONDS.join(', ')}` })
-  .default(DEFAULT_STAY_MIN_SECONDS);
-const ClassParam = z.enum(['person', 'cyclist', 'all']).default('all');
 const MeasureParam = z.enum(MEASURES).default('passers');
 
 const UrbanQuery = z
-  .object({ subject: SubjectParam, period: z.enum(PERIODS).default('month'), from: LocalDate.optional(), to: LocalDate.optional(), stayMinSeconds: StayMin, class: ClassParam })
+  .object({ subject: SubjectParam, period: z.enum(PERIODS).default('month'), from: LocalDate.optional(), to: LocalDate.optional(), stayMinSeconds: StayMinSeconds, class: ClassParam })
   .strict();
 const SeriesQuery = z
-  .object({ subject: SubjectParam, measure: MeasureParam, rollup: z.enum(SERIES_ROLLUPS).default('day'), from: DateOrInstant.optional(), to: DateOrInstant.optional(), class: ClassParam, stayMinSeconds: StayMin })
+  .object({ subject: SubjectParam, measure: MeasureParam, rollup: z.enum(SERIES_ROLLUPS).default('day'), from: DateOrInstant.optional(), to: DateOrInstant.optional(), class: ClassParam, stayMinSeconds: StayMinSeconds })
   .strict();
-const HeatmapQuery = z.object({ subject: SubjectParam, measure: MeasureParam, from: DateOrInstant.optional(), to: DateOrInstant.optional(), class: ClassParam, stayMinSeconds: StayMin }).strict();
+const HeatmapQuery = z.object({ subject: SubjectParam, measure: MeasureParam, from: DateOrInstant.optional(), to: DateOrInstant.optional(), class: ClassParam, stayMinSeconds: StayMinSeconds }).strict();
 const DwellQuery = z.object({ subject: SubjectParam, from: DateOrInstant.optional(), to: DateOrInstant.optional() }).strict();
 const SubjectsQuery = z.object({ site: Id.optional() }).strict();
 

@@ -1,0 +1,32 @@
+/**
+ * Query parameters of the local-time routes (indicators, series, evaluations): local dates in
+ * Europe/Copenhagen, subjects, the staying-visit threshold and the movement class. One
+ * definition, so every route words its 400s the same way.
+ */
+import { z } from 'zod';
+import { DWELL_BIN_EDGES_SECONDS } from '@byliv/protocol';
+import { DEFAULT_STAY_MIN_SECONDS, dayStartMs, parseLocalDate, parseSubject, type Subject } from '../indicators/index.ts';
+
+export const LocalDate = z.string().refine((s) => parseLocalDate(s) !== null, { message: 'expected a local date YYYY-MM-DD (Europe/Copenhagen)' });
+
+/** A local date (its local midnight, Europe/Copenhagen) or an ISO time with offset, as epoch ms. */
+export const DateOrInstant = z
+  .union([z.iso.datetime({ offset: true }), LocalDate], { error: 'expected a local date YYYY-MM-DD or an ISO 8601 time with offset' })
+  .transform((s) => (s.length === 10 ? dayStartMs(s) : Date.parse(s)));
+
+export const SubjectParam = z.string().transform((s, ctx): Subject => {
+  const parsed = parseSubject(s);
+  if (!parsed.ok) {
+    ctx.addIssue({ code: 'custom', message: parsed.reason });
+    return z.NEVER;
+  }
+  return parsed.subject;
+});
+
+/** Staying visits are read off the dwell histogram, so the threshold must be one of its edges. */
+export const StayMinSeconds = z.coerce
+  .number()
+  .refine((n) => (DWELL_BIN_EDGES_SECONDS as readonly number[]).includes(n), { message: `must be one of the dwell histogram edges ${DWELL_BIN_EDGES_SECONDS.join(', ')}` })
+  .default(DEFAULT_STAY_MIN_SECONDS);
+
+export const ClassParam = z.enum(['person', 'cyclist', 'all']).default('all');
