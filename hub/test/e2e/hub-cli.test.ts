@@ -117,5 +117,12 @@ describe('byliv-hub start (embedded broker) as a process', () => {
     expect(r.stderr).toMatch(/usage:/);
     expect(cli('camera', 'add', '--site', 'park').status).toBe(2);
     expect(cli('token', 'create', '--role', 'boss').stderr).toMatch(/--role must be one of admin, planner, researcher/);
+    const tiles = cli('start', '--tile-url', 'tiles.example/{z}/{x}.png');
+    expect(tiles.status).toBe(2);
+    expect(tiles.stderr).toMatch(/--tile-url must be an http\(s\) URL with \{z\}, \{x\} and \{y\}/);
+    const lights = cli('start', '--traffic-light-yellow', '0.4', '--traffic-light-red', '0.3');
+    expect(lights.status).toBe(2);
+    expect(lights.stderr).toMatch(/--traffic-light-yellow \(0.4\) must be below --traffic-light-red \(0.3\)/);
+    expect(cli('start', '--traffic-light-red', 'lots').stderr).toMatch(/--traffic-light-red is a share of the municipal average/);
   });
 });
