@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { HubStore } from '../store/index.ts';
 import { createApi } from './app.ts';
 import { DEFAULT_DASHBOARD_DIR } from './routes/dashboard.ts';
@@ -47,6 +48,17 @@ describe('the dashboard static route', () => {
     expect(await js.text()).toBe('console.log("byliv")');
     expect((await api.request('/assets/app-ABC123.css')).headers.get('content-type')).toMatch(/^text\/css/);
     expect((await api.request('/assets/sub/x.svg')).headers.get('content-type')).toBe('image/svg+xml');
+  });
+
+  it('gzips text assets for clients that accept it, and only for them', async () => {
+    const api = createApi({ store, dashboardDir: built() });
+    const zipped = await api.request('/assets/app-ABC123.js', { headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    expect(zipped.headers.get('content-encoding')).toBe('gzip');
+    expect(zipped.headers.get('vary')).toBe('accept-encoding');
+    expect(gunzipSync(Buffer.from(await zipped.arrayBuffer())).toString()).toBe('console.log("byliv")');
+    const plain = await api.request('/assets/app-ABC123.js');
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(await plain.text()).toBe('console.log("byliv")');
   });
 
   it('refuses directory traversal in every spelling', async () => {

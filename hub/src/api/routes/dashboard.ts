@@ -8,6 +8,7 @@ import { Hono } from 'hono';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import type { ApiEnv } from '../auth.ts';
 
 /** dashboard/dist of this repository, from hub/src/api/routes/. */
@@ -36,6 +37,26 @@ const SECURITY_HEADERS = {
   'content-security-policy': "default-src 'self'; img-src 'self' data: https: http:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
 };
 
+const COMPRESSIBLE = /^(text\/|application\/json|image\/svg)/;
+/** Gzipped bodies by path, size and time: the bundle is compressed once per build, not per request (97 KiB → 32 KiB). */
+const gzipped = new Map<string, { key: string; body: Buffer }>();
+
+function gzipOnce(path: string, key: string, body: Buffer): Buffer {
+  const hit = gzipped.get(path);
+  if (hit?.key === key) return hit.body;
+  const zipped = gzipSync(body, { level: 9 });
+  gzipped.set(path, { key, body: zipped });
+  return zipped;
+}
+
+/** The body as the client can take it: gzip where it says so and the type is worth it. */
+function encoded(acceptEncoding: string | undefined, path: string, body: Buffer, contentType: string, version: string): { body: Buffer; headers: Record<string, string> } {
+  if (!COMPRESSIBLE.test(contentType)) return { body, headers: {} };
+  const vary = { vary: 'accept-encoding' };
+  if (!/\bgzip\b/.test(acceptEncoding ?? '')) return { body, headers: vary };
+  return { body: gzipOnce(path, version, body), headers: { ...vary, 'content-encoding': 'gzip' } };
+}
+
 async function readIfFile(path: string): Promise<Buffer | null> {
   try {
     if (!(await stat(path)).isFile()) return null;
@@ -59,6 +80,7 @@ export function dashboardRoutes(options: { dashboardDir?: string } = {}) {
       });
     }
     // index.html names the current hashed assets: always revalidate it.
+    // (half a kilobyte: not worth compressing)
     return new Response(new Uint8Array(html), { headers: { 'content-type': CONTENT_TYPES['.html'], 'cache-control': 'no-cache', ...SECURITY_HEADERS } });
   };
   app.get('/', index);
@@ -79,9 +101,13 @@ export function dashboardRoutes(options: { dashboardDir?: string } = {}) {
     if (!path.startsWith(assets + sep)) return next();
     const body = await readIfFile(path);
     if (!body) return next();
-    return new Response(new Uint8Array(body), {
+    const contentType = CONTENT_TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream';
+    // hashed names: the name and size identify the content
+    const out = encoded(c.req.header('accept-encoding'), path, body, contentType, `${name}:${body.length}`);
+    return new Response(new Uint8Array(out.body), {
       headers: {
-        'content-type': CONTENT_TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream',
+        ...out.headers,
+        'content-type': contentType,
         // file names carry their content hash: a new build is a new name
         'cache-control': 'public, max-age=31536000, immutable',
         'x-content-type-options': 'nosniff',
