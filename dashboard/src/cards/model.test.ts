@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SocialIndicator, SocialValue, UrbanIndicators } from '../api/types.ts';
-import { buildCard, sortCards, worstLight } from './model.ts';
+import { buildCard, currentPeriod, sortCards, worstLight } from './model.ts';
 
 const ind = (id: string, sample = true, higherIsBetter = false): SocialIndicator => ({ id, nameDa: id, nameEn: id, unit: '%', higherIsBetter, source: 'test', sample });
 const val = (district: string, indicator: string, period: string, value: number | null, light: SocialValue['light'], deviation: number | null = null): SocialValue => ({
@@ -20,6 +20,20 @@ const values = [
 ];
 
 describe('cards', () => {
+  it('lead with the latest finished period that has data, not a month just begun', () => {
+    const base = urban(null).periods[0];
+    const month = (key: string, start: string, end: string, passers: number | null) => ({
+      ...base, key, start, end,
+      values: passers === null ? Object.fromEntries(Object.keys(base.values).map((k) => [k, null])) as unknown as typeof base.values : { ...base.values, passersPerDay: passers },
+    });
+    const periods = [month('2026-10', '2026-10-01', '2026-11-01', 100), month('2026-11', '2026-11-01', '2026-12-01', 120), month('2026-12', '2026-12-01', '2027-01-01', 388)];
+    expect(currentPeriod(periods, '2026-12-02')?.key).toBe('2026-11');
+    expect(currentPeriod(periods, '2027-01-01')?.key).toBe('2026-12');
+    // a camera installed this month: its running month is all there is
+    expect(currentPeriod([month('2026-11', '2026-11-01', '2026-12-01', null), periods[2]], '2026-12-02')?.key).toBe('2026-12');
+    expect(currentPeriod([month('2026-12', '2026-12-01', '2027-01-01', null)], '2026-12-02')?.key).toBe('2026-12');
+    expect(currentPeriod([], '2026-12-02')).toBeNull();
+  });
   it('worst light ranks red over yellow over green; none is null', () => {
     expect(worstLight(['green', null, 'yellow'])).toBe('yellow');
     expect(worstLight(['green', 'red', 'yellow'])).toBe('red');

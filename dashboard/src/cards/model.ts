@@ -18,7 +18,7 @@ export interface CardModel {
   id: string;
   name: string;
   urban: UrbanIndicators | null;
-  /** The latest urban period with data (else the latest one). */
+  /** The latest finished urban period with data; else the latest with data; else the latest. */
   current: UrbanPeriod | null;
   social: SocialRow[];
   worstLight: Light | null;
@@ -44,6 +44,18 @@ export function socialRows(district: string, indicators: readonly SocialIndicato
     .filter((r) => r.latest !== null);
 }
 
+const hasData = (p: UrbanPeriod) => Object.values(p.values).some((v) => v !== null);
+
+/**
+ * The period a card leads with. A council meeting on the 2nd should read last month, not a
+ * month resting on one day: the latest finished period with data, else the latest with data
+ * (a new camera), else the latest (all dashes).
+ */
+export function currentPeriod(periods: readonly UrbanPeriod[], today?: string): UrbanPeriod | null {
+  const newestFirst = [...periods].reverse();
+  return newestFirst.find((p) => (today === undefined || p.end <= today) && hasData(p)) ?? newestFirst.find(hasData) ?? newestFirst[0] ?? null;
+}
+
 export function buildCard(input: {
   kind: 'district' | 'site';
   id: string;
@@ -52,6 +64,8 @@ export function buildCard(input: {
   indicators: readonly SocialIndicator[];
   values: readonly SocialValue[];
   sampleDistrict?: boolean;
+  /** Today's local date (YYYY-MM-DD): a month still running is shown only when no finished one has data. */
+  today?: string;
 }): CardModel {
   const social = input.kind === 'district' ? socialRows(input.id, input.indicators, input.values) : [];
   const periods = input.urban?.periods ?? [];
@@ -61,8 +75,7 @@ export function buildCard(input: {
     id: input.id,
     name: input.name,
     urban: input.urban,
-    // the latest period with any value: a month just begun has no complete day yet
-    current: [...periods].reverse().find((p) => Object.values(p.values).some((v) => v !== null)) ?? periods[periods.length - 1] ?? null,
+    current: currentPeriod(periods, input.today),
     social,
     worstLight: worstLight(social.map((s) => s.latest?.light)),
     sample: Boolean(input.sampleDistrict) || social.some((s) => s.indicator.sample),

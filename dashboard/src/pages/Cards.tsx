@@ -8,7 +8,7 @@ import { api, query } from '../api/client.ts';
 import { URBAN_INDICATORS, type District, type Site, type SocialIndicator, type SocialValue, type UrbanIndicator, type UrbanIndicators } from '../api/types.ts';
 import { buildCard, sortCards, type CardModel, type SocialRow } from '../cards/model.ts';
 import { Sparkline } from '../charts/Sparkline.tsx';
-import { formatDateTime, formatDuration, formatNumber, formatPercent, formatPeriodKey, type Lang } from '../format.ts';
+import { formatDateTime, formatDuration, formatNumber, formatPercent, formatPeriodKey, localDate, type Lang } from '../format.ts';
 import { useLang, useLoad } from '../hooks.ts';
 import type { Key } from '../i18n.ts';
 import { ErrorBox, LightBadge, Loading, Page, SampleBadge } from '../ui/common.tsx';
@@ -35,7 +35,7 @@ async function loadCards(): Promise<CardsData> {
   const urban = await Promise.all(
     subjects.map((s) => api.get<UrbanIndicators>(`/indicators/urban${query({ subject: `${s.kind}:${s.id}`, period: 'month' })}`).catch(() => null)),
   );
-  const cards = subjects.map((s, i) => buildCard({ ...s, urban: urban[i], indicators: social.indicators, values: values.values }));
+  const cards = subjects.map((s, i) => buildCard({ ...s, urban: urban[i], indicators: social.indicators, values: values.values, today: localDate(new Date()) }));
   return { cards, indicators: social.indicators };
 }
 
