@@ -44,6 +44,11 @@ export function createApi(options: ApiOptions): Hono<ApiEnv> {
   if (!(Number.isInteger(suppressBelow) && suppressBelow >= 1)) throw new Error(`suppressBelow must be a whole number ≥ 1, got ${suppressBelow}`);
 
   const app = new Hono<ApiEnv>();
+  // Every route, requireRole included, reads time from the API's clock (tests fix it).
+  app.use('*', async (c, next) => {
+    c.set('clock', clock);
+    await next();
+  });
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.get('/api/v1/openapi.json', (c) => c.json(openApiDocument()));
   app.route('/api/v1', catalogRoutes(store, clock));

@@ -22,7 +22,8 @@ export interface Principal {
   role: Role;
 }
 
-export type ApiEnv = { Variables: { principal: Principal } };
+/** `clock` is the API's own (createApi sets it for every request): it decides whether a session has expired. */
+export type ApiEnv = { Variables: { principal: Principal; clock: () => Date } };
 
 export const SESSION_COOKIE = 'byliv_session';
 
@@ -88,20 +89,9 @@ function authenticate(store: HubStore, c: Context, clock: () => Date): Principal
   return user;
 }
 
-/**
- * The clock that decides whether a session has expired: the API's own (createApi's `clock`,
- * handed over by sessionRoutes), so that sessions made and checked by a test's fixed clock
- * agree. Kept per store because requireRole is called without a clock by every route module.
- */
-const sessionClocks = new WeakMap<HubStore, () => Date>();
-export function useSessionClock(store: HubStore, clock: () => Date): void {
-  sessionClocks.set(store, clock);
-}
-const clockOf = (store: HubStore) => sessionClocks.get(store) ?? (() => new Date());
-
 export function requireRole(store: HubStore, ...roles: Role[]) {
   return createMiddleware<ApiEnv>(async (c, next) => {
-    const principal = authenticate(store, c, clockOf(store));
+    const principal = authenticate(store, c, c.get('clock') ?? (() => new Date()));
     if (!roles.includes(principal.role)) {
       const who = principal.kind === 'token' ? 'the token has' : `${principal.username} has`;
       throw new ApiError(403, 'forbidden', `this route needs the role ${roles.join(' or ')}; ${who} the role ${principal.role}`);

@@ -17,7 +17,7 @@ import { PASSWORD_MAX_LENGTH, Password, Username } from '../../store/users.ts';
 import { hashPassword, newApiToken, newPassword, tokenHash, verifyPassword } from '../../auth/index.ts';
 import { addCamera } from '../../admin.ts';
 import { addUser, disableUser } from '../../accounts.ts';
-import { SESSION_COOKIE, auditActor, checkSameOrigin, requireRole, useSessionClock, type ApiEnv } from '../auth.ts';
+import { SESSION_COOKIE, auditActor, checkSameOrigin, requireRole, type ApiEnv } from '../auth.ts';
 import { ApiError, badRequest, notFound } from '../errors.ts';
 import { LoginThrottle } from '../login-throttle.ts';
 
@@ -42,7 +42,6 @@ async function body<T extends z.ZodType>(c: Context, schema: T, what: string): P
 }
 
 export function sessionRoutes(store: HubStore, clock: () => Date, options: { secureCookies: boolean }) {
-  useSessionClock(store, clock);
   const app = new Hono<ApiEnv>();
   const anyRole = requireRole(store, 'admin', 'planner', 'researcher');
   const admin = requireRole(store, 'admin');
