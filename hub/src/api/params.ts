@@ -33,3 +33,12 @@ export function parseQuery<T extends z.ZodType>(schema: T, query: Record<string,
   if (value.from && value.to && !(value.from < value.to)) throw badRequest(`from (${value.from.toISOString()}) must be before to (${value.to.toISOString()})`);
   return result.data;
 }
+
+/** The request body as JSON, or a 400 saying it is not JSON. */
+export async function jsonBody(req: { json(): Promise<unknown> }): Promise<unknown> {
+  try {
+    return await req.json();
+  } catch {
+    throw badRequest('the request body must be JSON');
+  }
+}

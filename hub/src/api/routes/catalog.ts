@@ -5,7 +5,7 @@ import { Id, Scene, describeIssues } from '@byliv/protocol';
 import type { HubStore } from '../../store/index.ts';
 import { auditActor, requireRole, type ApiEnv } from '../auth.ts';
 import { badRequest } from '../errors.ts';
-import { Instant, parseQuery } from '../params.ts';
+import { Instant, jsonBody, parseQuery } from '../params.ts';
 import { requireSite } from './resolve.ts';
 
 const InstallationBody = z
@@ -19,14 +19,6 @@ const InstallationBody = z
   })
   .strict()
   .refine((i) => i.removedAt === null || Date.parse(i.removedAt) > Date.parse(i.installedAt), { message: 'removedAt must be after installedAt', path: ['removedAt'] });
-
-async function jsonBody(req: { json(): Promise<unknown> }): Promise<unknown> {
-  try {
-    return await req.json();
-  } catch {
-    throw badRequest('the request body must be JSON');
-  }
-}
 
 export function catalogRoutes(store: HubStore, clock: () => Date) {
   const app = new Hono<ApiEnv>();

@@ -20,6 +20,7 @@ import { addUser, disableUser } from '../../accounts.ts';
 import { SESSION_COOKIE, auditActor, checkSameOrigin, requireRole, type ApiEnv } from '../auth.ts';
 import { ApiError, badRequest, notFound } from '../errors.ts';
 import { LoginThrottle } from '../login-throttle.ts';
+import { jsonBody } from '../params.ts';
 
 export const SESSION_HOURS = 12;
 export const WRONG_CREDENTIALS = 'wrong username or password';
@@ -30,13 +31,7 @@ const NewToken = z.object({ role: z.enum(ROLES), label: z.string().min(1).max(20
 const NewCamera = z.object({ site: Id, camera: Id, name: z.string().min(1).max(200).optional() }).strict();
 
 async function body<T extends z.ZodType>(c: Context, schema: T, what: string): Promise<z.infer<T>> {
-  let raw: unknown;
-  try {
-    raw = await c.req.json();
-  } catch {
-    throw badRequest('the request body must be JSON');
-  }
-  const parsed = schema.safeParse(raw);
+  const parsed = schema.safeParse(await jsonBody(c.req));
   if (!parsed.success) throw badRequest(`not a valid ${what}:\n${describeIssues(parsed.error)}`);
   return parsed.data;
 }

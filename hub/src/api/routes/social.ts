@@ -5,7 +5,7 @@ import { Id } from '@byliv/protocol';
 import type { HubStore } from '../../store/index.ts';
 import { auditActor, requireRole, type ApiEnv } from '../auth.ts';
 import { badRequest, notFound } from '../errors.ts';
-import { parseQuery } from '../params.ts';
+import { jsonBody, parseQuery } from '../params.ts';
 import {
   importCatalogue,
   importDistricts,
@@ -24,14 +24,6 @@ const Flag = z.enum(['true', 'false']).default('false').transform((s) => s === '
 const Source = z.string().min(1).max(500).optional();
 const ImportQuery = z.object({ source: Source, sample: Flag }).strict();
 const ValuesQuery = z.object({ district: Id.optional(), indicator: Id.optional() }).strict();
-
-async function jsonBody(c: Context<ApiEnv>): Promise<unknown> {
-  try {
-    return await c.req.json();
-  } catch {
-    throw badRequest('the request body must be JSON');
-  }
-}
 
 async function textBody(c: Context<ApiEnv>): Promise<string> {
   const type = c.req.header('content-type') ?? '';
@@ -101,7 +93,7 @@ export function socialRoutes(store: HubStore, clock: () => Date, options: { traf
   app.post('/imports/social-catalogue', admin, async (c) => {
     const { source, sample } = parseQuery(ImportQuery, c.req.query());
     const at = clock();
-    const outcome = importCatalogue(store, await jsonBody(c), { source: source ?? null, sample }, at);
+    const outcome = importCatalogue(store, await jsonBody(c.req), { source: source ?? null, sample }, at);
     if (!outcome.ok) return rejected(c, outcome, 'entries');
     audit(store, c, 'social.catalogue.import', { ...outcome.result, source: source ?? null, sample }, at);
     return c.json({ imported: outcome.result.indicators });
@@ -121,7 +113,7 @@ export function socialRoutes(store: HubStore, clock: () => Date, options: { traf
   app.post('/imports/districts', admin, async (c) => {
     const { source } = parseQuery(z.object({ source: Source }).strict(), c.req.query());
     const at = clock();
-    const outcome = importDistricts(store, await jsonBody(c), { source: source ?? null }, at);
+    const outcome = importDistricts(store, await jsonBody(c.req), { source: source ?? null }, at);
     if (!outcome.ok) return rejected(c, outcome, 'features');
     audit(store, c, 'districts.import', { ...outcome.result, source: source ?? null }, at);
     return c.json(outcome.result);
@@ -130,7 +122,7 @@ export function socialRoutes(store: HubStore, clock: () => Date, options: { traf
   app.post('/imports/site-map', admin, async (c) => {
     parseQuery(z.object({}).strict(), c.req.query());
     const at = clock();
-    const outcome = importSiteMap(store, await jsonBody(c), at);
+    const outcome = importSiteMap(store, await jsonBody(c.req), at);
     if (!outcome.ok) return rejected(c, outcome, 'features');
     audit(store, c, 'site-map.import', outcome.result, at);
     return c.json(outcome.result);
