@@ -1,5 +1,6 @@
 /** Registering cameras and issuing API tokens: what `byliv-hub camera add` and `token create` do. */
-import type { HubStore, Role } from './store/index.ts';
+import type { HubStore, Role, TokenRecord } from './store/index.ts';
+import type { AuditActor } from './store/tokens.ts';
 import { cameraUsername, hashPassword, newApiToken, newPassword, tokenHash } from './auth/index.ts';
 
 export interface CameraCredentials {
@@ -18,10 +19,19 @@ export async function addCamera(store: HubStore, site: string, camera: string, a
   return { username, password, created };
 }
 
-/** Issues an API token; only its sha256 is stored, so it is shown only here. */
-export function createToken(store: HubStore, role: Role, label?: string, at = new Date()): { token: string; role: Role; id: number } {
+/**
+ * Issues an API token; only its sha256 is stored, so it is shown only here. `actor` is who
+ * asked (an admin over the API); the CLI on the hub's own machine is nobody in particular.
+ */
+export function createToken(
+  store: HubStore,
+  role: Role,
+  label?: string,
+  at = new Date(),
+  actor: AuditActor = { tokenId: null, username: null, role: null },
+): { token: string; role: Role; id: number; record: TokenRecord } {
   const token = newApiToken();
   const record = store.tokens.add({ role, tokenHash: tokenHash(token), label }, at);
-  store.audit.add({ tokenId: null, role: null, action: 'token.create', detail: { id: record.id, role, label: label ?? null } }, at);
-  return { token, role, id: record.id };
+  store.audit.add({ ...actor, action: 'token.create', detail: { id: record.id, role, label: label ?? null } }, at);
+  return { token, role, id: record.id, record };
 }

@@ -14,8 +14,8 @@ import { z } from 'zod';
 import { Id, describeIssues } from '@byliv/protocol';
 import { ROLES, type HubStore } from '../../store/index.ts';
 import { PASSWORD_MAX_LENGTH, Password, Username } from '../../store/users.ts';
-import { hashPassword, newApiToken, newPassword, tokenHash, verifyPassword } from '../../auth/index.ts';
-import { addCamera } from '../../admin.ts';
+import { hashPassword, newPassword, tokenHash, verifyPassword } from '../../auth/index.ts';
+import { addCamera, createToken } from '../../admin.ts';
 import { addUser, disableUser } from '../../accounts.ts';
 import { SESSION_COOKIE, auditActor, checkSameOrigin, requireRole, type ApiEnv } from '../auth.ts';
 import { ApiError, badRequest, notFound } from '../errors.ts';
@@ -109,10 +109,7 @@ export function sessionRoutes(store: HubStore, clock: () => Date, options: { sec
 
   app.post('/tokens', admin, async (c) => {
     const input = await body(c, NewToken, 'token (expected { role, label? })');
-    const token = newApiToken();
-    const at = clock();
-    const record = store.tokens.add({ role: input.role, tokenHash: tokenHash(token), label: input.label }, at);
-    store.audit.add({ ...auditActor(c.get('principal')), action: 'token.create', detail: { id: record.id, role: record.role, label: record.label } }, at);
+    const { token, record } = createToken(store, input.role, input.label, clock(), auditActor(c.get('principal')));
     // The only time the token is shown: only its hash is stored.
     return c.json({ ...record, token }, 201);
   });
