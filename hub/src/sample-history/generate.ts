@@ -10,6 +10,7 @@
  * missing data is there to be handled, never hidden.
  */
 import { batchIdFor, DWELL_BIN_EDGES_SECONDS, PROTOCOL_VERSION, type CountBatch, type Scene } from '@byliv/protocol';
+import { localParts } from '../indicators/index.ts';
 
 export const SAMPLE_SITE = 'eksempelpladsen';
 export const SAMPLE_SITE_NAME = 'Eksempelpladsen (eksempeldata / sample data)';
@@ -58,16 +59,6 @@ function poisson(rand: () => number, mean: number): number {
   return k;
 }
 
-/** Copenhagen local hour and weekday (1 = Monday) of an instant. */
-const localFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Copenhagen', hour: '2-digit', weekday: 'short', hourCycle: 'h23' });
-const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
-function localHourAndWeekday(ms: number): { hour: number; weekday: number } {
-  const parts = localFormat.formatToParts(new Date(ms));
-  const hour = Number(parts.find((p) => p.type === 'hour')!.value);
-  const weekday = WEEKDAYS.indexOf(parts.find((p) => p.type === 'weekday')!.value) + 1;
-  return { hour, weekday };
-}
-
 /** People per hour walking through: morning and afternoon peaks on weekdays, a late, flat day at weekends. */
 function passersPerHour(hour: number, weekday: number): number {
   const weekend = weekday >= 6;
@@ -107,7 +98,7 @@ export function* sampleHistory(options: SampleHistoryOptions): Generator<CountBa
   let seq = 0;
   for (let start = firstBin; start + binMs <= options.toMs; start += binMs) {
     if (start >= outageFrom && start < outageTo) continue;
-    const { hour, weekday } = localHourAndWeekday(start);
+    const { hour, weekday } = localParts(start);
     const halfSeen = start >= halfSeenFrom && start < halfSeenFrom + 3_600_000;
     const seen = halfSeen ? 0.5 : 1;
     const benches = start >= options.installedAtMs;
