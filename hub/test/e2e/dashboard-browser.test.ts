@@ -9,7 +9,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import Database from 'better-sqlite3';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium, requireChromium, screenshotPath, SCREENSHOTS } from './browser.ts';
@@ -17,17 +16,16 @@ import {
   addCamera,
   CAMERA,
   childTails,
-  edgeArgs,
   edgeFinished,
   freePort,
+  hubCli,
   HubProcess,
   PETS_SCENE,
-  REPO,
   requireTools,
   SITE,
+  startEdge,
   stopAll,
   tempDir,
-  Child,
 } from './system-harness.ts';
 
 requireTools();
@@ -43,15 +41,8 @@ let browser: Browser;
 /** Two hours ago on the hour: the PETS run lands in the current day, week and month. */
 const petsStart = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000 - 2 * 3_600_000);
 
-function hubCli(args: string[], env: Record<string, string> = {}): string {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'hub/src/cli.ts'), ...args, '--data-dir', join(dir.path, 'hub')], {
-    cwd: REPO,
-    encoding: 'utf8',
-    env: { ...process.env, ...env },
-  });
-  if (r.status !== 0) throw new Error(`byliv-hub ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-  return r.stdout;
-}
+/** byliv-hub on this test's hub folder. */
+const hubCliHere = (args: string[], env: Record<string, string> = {}) => hubCli([...args, '--data-dir', join(dir.path, 'hub')], env);
 
 /** A signed-in API client, the same way the dashboard talks to the hub. */
 async function apiAs(role: Role): Promise<(path: string, init?: RequestInit) => Promise<Response>> {
@@ -90,8 +81,8 @@ function readOnlyAudit(path: string): { action: string; username: string | null 
 beforeAll(async () => {
   const hubDir = join(dir.path, 'hub');
   const credentials = addCamera(hubDir, SITE, CAMERA);
-  for (const role of Object.keys(PASSWORDS) as Role[]) hubCli(['user', 'add', '--username', role, '--role', role], { BYLIV_PASSWORD: PASSWORDS[role] });
-  hubCli(['sample', 'load']);
+  for (const role of Object.keys(PASSWORDS) as Role[]) hubCliHere(['user', 'add', '--username', role, '--role', role], { BYLIV_PASSWORD: PASSWORDS[role] });
+  hubCliHere(['sample', 'load']);
   hub = await HubProcess.start({ dataDir: hubDir, mqttPort: await freePort(), httpPort: await freePort() }, 'dashboard-hub');
   base = `http://127.0.0.1:${hub.options.httpPort}`;
 
@@ -106,10 +97,10 @@ beforeAll(async () => {
 
   // The real agent counts the whole PETS09 clip into the hub, in 15 s bins.
   const summary = join(dir.path, 'edge-summary.json');
-  const args = edgeArgs({ dataDir: join(dir.path, 'edge'), summary, brokerUrl: `mqtt://127.0.0.1:${hub.options.mqttPort}`, username: credentials.username, password: credentials.password });
-  args.splice(args.indexOf('--bin-seconds'), 2, '--bin-seconds', '15');
-  args.push('--start-time', petsStart.toISOString());
-  const edge = new Child('dashboard-edge', process.execPath, ['--import', 'tsx', join(REPO, 'edge/src/cli.ts'), ...args], { BYLIV_MQTT_PASSWORD: credentials.password });
+  const edge = startEdge(
+    { dataDir: join(dir.path, 'edge'), summary, brokerUrl: `mqtt://127.0.0.1:${hub.options.mqttPort}`, ...credentials, binSeconds: 15, startTime: petsStart },
+    'dashboard-edge',
+  );
   const result = await edgeFinished(edge, summary);
   expect(result.code, edge.tail()).toBe(0);
 

@@ -224,8 +224,9 @@ export class HubProcess {
   }
 }
 
-function hubCli(args: string[]): string {
-  const r = spawnSync(process.execPath, tsx(HUB_CLI, args), { cwd: REPO, encoding: 'utf8' });
+/** `byliv-hub ARGS` to the end; its stdout, or an error with its stderr. */
+export function hubCli(args: string[], env: Record<string, string> = {}): string {
+  const r = spawnSync(process.execPath, tsx(HUB_CLI, args), { cwd: REPO, encoding: 'utf8', env: { ...process.env, ...env } });
   if (r.status !== 0) throw new Error(`byliv-hub ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   return r.stdout;
 }
@@ -286,17 +287,22 @@ export interface EdgeOptions {
   username: string;
   password: string;
   maxFrames?: number;
+  /** Default 5. */
+  binSeconds?: number;
+  /** Wall time of the video's first frame (default: the file's own). */
+  startTime?: Date;
 }
 
 /** The arguments of one `byliv-edge run`; a restart uses exactly the same ones. */
 export function edgeArgs(o: EdgeOptions): string[] {
-  const args = ['run', '--source', PETS_VIDEO, '--scene', PETS_SCENE, '--bin-seconds', '5', '--summary', o.summary, '--data-dir', o.dataDir];
+  const args = ['run', '--source', PETS_VIDEO, '--scene', PETS_SCENE, '--bin-seconds', String(o.binSeconds ?? 5), '--summary', o.summary, '--data-dir', o.dataDir];
   // Pinned, so every run in a session does the same arithmetic (ONNX Runtime splits work by thread).
   args.push('--threads', '2', '--drain-timeout', '180');
   // The password goes in BYLIV_MQTT_PASSWORD (startEdge): a generated one may start with "-",
   // which `--password <p>` cannot take (node's parseArgs reads it as an option).
   args.push('--broker', o.brokerUrl, '--username', o.username);
   if (o.maxFrames) args.push('--max-frames', String(o.maxFrames));
+  if (o.startTime) args.push('--start-time', o.startTime.toISOString());
   return args;
 }
 
