@@ -12,12 +12,12 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { Browser } from 'playwright-core';
 import { createHub } from '../hub/src/app.ts';
 import { launchChromium } from '../hub/test/e2e/browser.ts';
+import { hubCli } from '../hub/test/e2e/system-harness.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const dist = join(root, 'dashboard/dist');
@@ -92,10 +92,7 @@ async function main(): Promise<void> {
   bundleSizes();
 
   const dataDir = mkdtempSync(join(tmpdir(), 'byliv-bench-dashboard-'));
-  const cli = (args: string[], env: Record<string, string> = {}) => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'hub/src/cli.ts'), ...args, '--data-dir', dataDir], { encoding: 'utf8', env: { ...process.env, ...env } });
-    if (r.status !== 0) throw new Error(`byliv-hub ${args.join(' ')}: ${r.stderr}`);
-  };
+  const cli = (args: string[], env: Record<string, string> = {}) => hubCli([...args, '--data-dir', dataDir], env);
   cli(['sample', 'load']);
   cli(['user', 'add', '--username', 'bench', '--role', 'planner'], { BYLIV_PASSWORD: 'bench-password-1234' });
   const hub = createHub({ dataDir, httpPort: 0, mqttPort: 0, httpHost: '127.0.0.1', mqttHost: '127.0.0.1' });
