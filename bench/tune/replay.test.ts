@@ -35,7 +35,8 @@ function perfectCache(): DetectionCache {
 
 describe('replay', () => {
   it('tracks perfect detections almost perfectly, with 1-based frames and counts close to the truth', () => {
-    const res = replay(perfectCache(), scene, gt, truth, {});
+    // The agent always knows its frame size (without it, see the next test).
+    const res = replay(perfectCache(), scene, gt, truth, { frame: { width: 768, height: 576 } });
     const r = row(res.report);
     // Only first frames before confirmation and the odd crossing of two people cost anything.
     expect(r.mota).toBeGreaterThan(0.97);

@@ -43,3 +43,23 @@ export function pointInPolygon(p: Point, polygon: readonly Point[]): boolean {
   }
   return inside;
 }
+
+/** Distance from p to the segment a–b. */
+export function distanceToSegment(p: Point, a: Point, b: Point): number {
+  const dx = b[0] - a[0];
+  const dy = b[1] - a[1];
+  const len2 = dx * dx + dy * dy;
+  const u = len2 > 0 ? Math.max(0, Math.min(1, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2)) : 0;
+  return Math.hypot(p[0] - (a[0] + u * dx), p[1] - (a[1] + u * dy));
+}
+
+/**
+ * How deep p lies inside the polygon: its distance to the nearest edge, positive inside and
+ * negative outside (even-odd rule, as pointInPolygon). Zone membership's hysteresis compares
+ * this with the jitter band.
+ */
+export function signedDepth(p: Point, polygon: readonly Point[]): number {
+  let d = Infinity;
+  for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i++) d = Math.min(d, distanceToSegment(p, polygon[j], polygon[i]));
+  return pointInPolygon(p, polygon) ? d : -d;
+}

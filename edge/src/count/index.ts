@@ -6,3 +6,5 @@
 export { LineCounter, type LineCounterOptions } from './line.ts';
 export { ZoneCounter, type ZoneCounterOptions, type ZoneStep } from './zone.ts';
 export { crossingParameter, pointInPolygon, side } from './geometry.ts';
+export { ZoneMembership } from './membership.ts';
+export { jitterBand, type JitterBand, type JitterBandOptions } from './jitter.ts';

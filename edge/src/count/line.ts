@@ -10,30 +10,18 @@
  * - a foot exactly on the line keeps the side it came from, so touching the line and going
  *   back counts nothing, and stepping onto the line then off the other side counts once;
  * - a lost and found track: the step from its last seen point to the new one counts;
- * - jitter: a crossing is only counted once the foot is clear of a band around the line
- *   (`hysteresisPx`, or a share of the box height when larger); if it comes back before,
- *   neither step counts;
+ * - jitter: a crossing is only counted once the foot is clear of the jitter band around the
+ *   line (jitter.ts, the same band zones use); if it comes back before, neither step counts;
  * - ids: a track not seen for `forgetSeconds` is forgotten, so a reused id starts afresh;
  *   time going backwards (a new stream) forgets everything.
  */
 import type { SceneLine } from '@byliv/protocol';
 import type { Crossing, Direction, MovementClass, Point, TrackedObject } from '../types.ts';
 import { crossingParameter, side } from './geometry.ts';
+import { jitterBand, type JitterBand, type JitterBandOptions } from './jitter.ts';
 
-export interface LineCounterOptions {
-  /**
-   * How far (pixels) beyond the line the foot must get before a crossing counts. Default 3:
-   * above the wobble of a smoothed foot point standing still, far below a walking step.
-   */
-  hysteresisPx?: number;
-  /**
-   * The band also grows with the person's box height, since a detector's foot point wobbles
-   * in proportion to it: on PETS09 the bottom edge of matched NanoDet boxes sits off the
-   * annotated one by 5.1 % of the height (standard deviation). Default 0.05; the band is the
-   * larger of the two.
-   */
-  hysteresisHeightFraction?: number;
-  /** Seconds after which an unseen track's state is dropped (must exceed the tracker's lost buffer). Default 5. */
+export interface LineCounterOptions extends JitterBandOptions {
+  /** Seconds after which an unseen track's state is dropped (must exceed the tracker's lost buffer and the visit link window). Default 8. */
   forgetSeconds?: number;
 }
 
@@ -49,8 +37,7 @@ interface TrackState {
 export class LineCounter {
   private readonly lines: SceneLine[];
   private readonly lengths: Float64Array;
-  private readonly hysteresisPx: number;
-  private readonly hysteresisHeightFraction: number;
+  private readonly band: JitterBand;
   private readonly forgetSeconds: number;
   private readonly tracks = new Map<number, TrackState>();
   private lastTime = -Infinity;
@@ -62,11 +49,8 @@ export class LineCounter {
       this.lengths[i] = Math.hypot(l.b[0] - l.a[0], l.b[1] - l.a[1]);
       if (!(this.lengths[i] > 0)) throw new Error(`line "${l.id}": a and b are the same point`);
     });
-    this.hysteresisPx = options.hysteresisPx ?? 3;
-    this.hysteresisHeightFraction = options.hysteresisHeightFraction ?? 0.05;
-    if (!(this.hysteresisHeightFraction >= 0)) throw new Error(`lineCounter.hysteresisHeightFraction must be >= 0, got ${this.hysteresisHeightFraction}`);
-    this.forgetSeconds = options.forgetSeconds ?? 5;
-    if (!(this.hysteresisPx >= 0)) throw new Error(`lineCounter.hysteresisPx must be >= 0, got ${this.hysteresisPx}`);
+    this.band = jitterBand(options, 'lineCounter');
+    this.forgetSeconds = options.forgetSeconds ?? 8;
   }
 
   /** The tracks of one frame at stream time `time`; returns the crossings of this step. */
@@ -82,7 +66,7 @@ export class LineCounter {
         this.tracks.set(t.id, this.firstSight(t.foot, time));
         continue;
       }
-      const band = Math.max(this.hysteresisPx, this.hysteresisHeightFraction * (t.box[3] - t.box[1]));
+      const band = this.band(t.box[3] - t.box[1]);
       for (let i = 0; i < this.lines.length; i++) this.step(i, st, t.foot, t.cls, time, band, out);
       st.foot = t.foot;
       st.lastSeen = time;

@@ -3,15 +3,19 @@
  * foot points of the tracks of each frame.
  *
  * Rules (each has a row in zone.test.ts):
+ * - membership (inside or not) is membership.ts's: plain point-in-polygon at first sight,
+ *   then a change only once the foot is clear of the jitter band, as for lines. A still
+ *   person with the foot on an edge makes one visit, not one per wobble.
  * - entry: the foot goes from outside to inside. A track first seen already inside counts
  *   as an entry at its first frame: people appear inside a zone when they were hidden on
  *   the way in, or were there when the stream started, and their visit still happened
  *   (and entries − exits stays the number of open visits).
  * - exit: the foot goes from inside to outside, at the first frame seen outside; dwell is
  *   the time from entry to exit.
- * - a track not seen for more than `exitTimeoutSeconds` (default 3 s, the tracker's lost
- *   buffer, so a track the tracker can still find again is never exited early) exits every
- *   zone it was inside at its last seen time, and is forgotten.
+ * - a track not seen for more than `exitTimeoutSeconds` exits every zone it was inside at its
+ *   last seen time, and is forgotten. Default 8 s: longer than the tracker keeps a still
+ *   person's lost track and than the window in which a new track continues a lost one's
+ *   visit (track/continuation.ts), so a person found again is never exited early.
  * - flow A→B: a track exits A and the next zone it enters is B (B ≠ A), within
  *   `flowWindowSeconds`. Exits are handled before entries, so stepping from A straight
  *   into a neighbouring B in one frame is a flow.
@@ -23,11 +27,12 @@
  * - classes: each event carries the track's class at the time of the event.
  */
 import type { SceneZone } from '@byliv/protocol';
-import type { MovementClass, OccupancySample, Point, TrackedObject, ZoneEvent } from '../types.ts';
-import { pointInPolygon } from './geometry.ts';
+import type { MovementClass, OccupancySample, TrackedObject, ZoneEvent } from '../types.ts';
+import type { JitterBandOptions } from './jitter.ts';
+import { ZoneMembership } from './membership.ts';
 
-export interface ZoneCounterOptions {
-  /** Seconds unseen after which a track's open visits end (default 3). */
+export interface ZoneCounterOptions extends JitterBandOptions {
+  /** Seconds unseen after which a track's open visits end (default 8). */
   exitTimeoutSeconds?: number;
   /** Most seconds between leaving A and entering B for a flow A→B (default 60). */
   flowWindowSeconds?: number;
@@ -36,6 +41,8 @@ export interface ZoneCounterOptions {
 interface TrackState {
   lastSeen: number;
   cls: MovementClass;
+  /** Per zone: 1 while the foot is in it (membership.ts). */
+  inside: Uint8Array;
   /** Per zone: entry time of the open visit, NaN when outside. */
   entered: Float64Array;
   /** Zone index and time of the last exit not yet followed by an entry; -1 when none. */
@@ -53,14 +60,14 @@ export class ZoneCounter {
   private readonly exitTimeout: number;
   private readonly flowWindow: number;
   private readonly tracks = new Map<number, TrackState>();
-  private readonly inside: Uint8Array;
+  private readonly membership: ZoneMembership;
   private lastTime = -Infinity;
 
   constructor(zones: readonly SceneZone[], options: ZoneCounterOptions = {}) {
     this.zones = [...zones];
-    this.exitTimeout = options.exitTimeoutSeconds ?? 3;
+    this.exitTimeout = options.exitTimeoutSeconds ?? 8;
     this.flowWindow = options.flowWindowSeconds ?? 60;
-    this.inside = new Uint8Array(this.zones.length);
+    this.membership = new ZoneMembership(this.zones, options);
   }
 
   /** The tracks of one frame at `time`, standing for `duration` seconds of the scene. */
@@ -75,13 +82,17 @@ export class ZoneCounter {
     for (const t of tracks) {
       let st = this.tracks.get(t.id);
       if (!st) {
-        st = { lastSeen: time, cls: t.cls, entered: new Float64Array(this.zones.length).fill(NaN), lastExitZone: -1, lastExitTime: 0 };
+        const n = this.zones.length;
+        st = { lastSeen: time, cls: t.cls, inside: new Uint8Array(n), entered: new Float64Array(n).fill(NaN), lastExitZone: -1, lastExitTime: 0 };
+        this.membership.first(t.foot, st.inside);
         this.tracks.set(t.id, st);
+      } else {
+        this.membership.step(t.foot, t.box[3] - t.box[1], st.inside);
       }
       st.lastSeen = time;
       st.cls = t.cls;
-      this.visit(st, t.foot, time, events);
-      for (let z = 0; z < this.zones.length; z++) if (this.inside[z]) counts[z]++;
+      this.visit(st, time, events);
+      for (let z = 0; z < this.zones.length; z++) if (st.inside[z]) counts[z]++;
     }
     this.zones.forEach((z, i) => (byZone[z.id] = counts[i]));
     return { events, occupancy: { time, duration, byZone } };
@@ -99,18 +110,18 @@ export class ZoneCounter {
     return events;
   }
 
-  private visit(st: TrackState, foot: Point, time: number, events: ZoneEvent[]): void {
+  /** Visit events from the track's membership now against its open visits. */
+  private visit(st: TrackState, time: number, events: ZoneEvent[]): void {
     const n = this.zones.length;
-    for (let z = 0; z < n; z++) this.inside[z] = pointInPolygon(foot, this.zones[z].polygon) ? 1 : 0;
     for (let z = 0; z < n; z++) {
-      if (this.inside[z] || Number.isNaN(st.entered[z])) continue;
+      if (st.inside[z] || Number.isNaN(st.entered[z])) continue;
       events.push({ kind: 'exit', zoneId: this.zones[z].id, cls: st.cls, time, dwellSeconds: time - st.entered[z] });
       st.entered[z] = NaN;
       st.lastExitZone = z;
       st.lastExitTime = time;
     }
     for (let z = 0; z < n; z++) {
-      if (!this.inside[z] || !Number.isNaN(st.entered[z])) continue;
+      if (!st.inside[z] || !Number.isNaN(st.entered[z])) continue;
       events.push({ kind: 'entry', zoneId: this.zones[z].id, cls: st.cls, time });
       st.entered[z] = time;
       if (st.lastExitZone >= 0) {

@@ -1,12 +1,12 @@
 /**
  * The pure heart of the agent: detections in, tracks and closed count bins out.
- * track → count → aggregate, with no clock, file or socket, so a whole run can be replayed
+ * track → continue → count → aggregate, with no clock, file or socket, so a whole run can be replayed
  * from arrays in a test and gives the same batches every time.
  */
 import type { CountBatch, Scene } from '@byliv/protocol';
 import type { Detection, TrackedObject } from '../types.ts';
-import { ByteTracker } from '../track/index.ts';
-import { LineCounter, ZoneCounter } from '../count/index.ts';
+import { ByteTracker, TrackContinuation, type ByteTrackerOptions, type ContinuationOptions } from '../track/index.ts';
+import { LineCounter, ZoneCounter, type LineCounterOptions, type ZoneCounterOptions } from '../count/index.ts';
 import { BinAggregator } from '../aggregate/index.ts';
 
 export interface PipelineOptions {
@@ -19,6 +19,11 @@ export interface PipelineOptions {
   session?: string;
   /** Source frame size: the tracker lets people who walk out of the picture go. */
   frame?: { width: number; height: number };
+  /** Stage settings other than the defaults (benchmarks and tuning; the agent uses the defaults). */
+  tracker?: ByteTrackerOptions;
+  continuation?: ContinuationOptions;
+  lineCounter?: LineCounterOptions;
+  zoneCounter?: ZoneCounterOptions;
 }
 
 export interface PipelineStep {
@@ -29,14 +34,16 @@ export interface PipelineStep {
 
 export class CountingPipeline {
   private readonly tracker: ByteTracker;
+  private readonly continuation: TrackContinuation;
   private readonly lines: LineCounter;
   private readonly zones: ZoneCounter;
   private readonly bins: BinAggregator;
 
   constructor(scene: Scene, opts: PipelineOptions) {
-    this.tracker = new ByteTracker({ frame: opts.frame });
-    this.lines = new LineCounter(scene.lines);
-    this.zones = new ZoneCounter(scene.zones);
+    this.tracker = new ByteTracker({ frame: opts.frame, ...opts.tracker });
+    this.continuation = new TrackContinuation({ frame: opts.frame, ...opts.continuation });
+    this.lines = new LineCounter(scene.lines, opts.lineCounter);
+    this.zones = new ZoneCounter(scene.zones, opts.zoneCounter);
     this.bins = new BinAggregator({
       site: scene.site,
       camera: scene.camera,
@@ -52,7 +59,9 @@ export class CountingPipeline {
 
   /** One frame: `duration` is how many seconds of the scene this frame stands for. */
   step(time: number, duration: number, detections: Detection[]): PipelineStep {
-    const tracks = this.tracker.update(detections, time);
+    // Person ids, not tracker ids: a person lost for a moment and found under a new tracker
+    // id is still the same visitor to the counters (track/continuation.ts).
+    const tracks = this.continuation.update(this.tracker.update(detections, time), time, (id) => this.tracker.holds(id));
     const crossings = this.lines.update(tracks, time);
     const { events, occupancy } = this.zones.update(tracks, time, duration);
     const batches = this.bins.add({ time, duration, crossings, zoneEvents: events, occupancy });

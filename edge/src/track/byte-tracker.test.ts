@@ -77,7 +77,7 @@ describe('ByteTracker', () => {
   });
 
   it('gives a new id after the track buffer (seconds, not frames) has run out', () => {
-    const tr = new ByteTracker({ trackBufferSeconds: 1 });
+    const tr = new ByteTracker({ trackBufferSeconds: 1, stationaryBufferSeconds: 1 });
     expect(tr.update([person(100, 100)], 0)).toEqual([]);
     expect(ids(tr.update([person(100, 100)], 0.1))).toEqual([1]);
     expect(ids(tr.update([person(100, 100)], 1.0))).toEqual([1]); // 0.9 s gap: same person
@@ -85,6 +85,19 @@ describe('ByteTracker', () => {
     tr.update([], 2.1); // lost for 1.1 s > 1 s: forgotten
     expect(tr.update([person(100, 100)], 2.2)).toEqual([]);
     expect(ids(tr.update([person(100, 100)], 2.3))).toEqual([2]);
+  });
+
+  it('keeps a lost person who stood still for stationaryBufferSeconds, a walker only for trackBufferSeconds', () => {
+    const still = new ByteTracker({ trackBufferSeconds: 1, stationaryBufferSeconds: 5 });
+    for (let k = 0; k <= 10; k++) still.update([person(100, 100)], k / 10);
+    still.update([], 2);
+    still.update([], 5.5); // lost 4.5 s: still held
+    expect(ids(still.update([person(102, 100)], 5.6))).toEqual([1]);
+    const walker = new ByteTracker({ trackBufferSeconds: 1, stationaryBufferSeconds: 5 });
+    for (let k = 0; k <= 10; k++) walker.update([person(100 + 10 * k, 100)], k / 10);
+    walker.update([], 2);
+    walker.update([], 2.5); // lost 1.5 s: forgotten
+    expect(walker.holds(1)).toBe(false);
   });
 
   it('starts afresh when time goes backwards (a new stream), without reusing ids', () => {

@@ -55,6 +55,15 @@ export interface ByteTrackerOptions {
    * same spot later is not taken for them.
    */
   trackBufferSeconds?: number;
+  /**
+   * Seconds a lost track of a person who stood still is kept. Default 6: a person on a bench
+   * is hidden by passers-by for seconds at a time, and a still person is where they were. The
+   * recovery gate of such a track stops growing after `trackBufferSeconds`, so the longer wait
+   * does not widen the area in which someone else could be taken for them.
+   */
+  stationaryBufferSeconds?: number;
+  /** Walking speed (box heights per second, over the last second seen) below which a person stands still. Default 0.15. */
+  stationarySpeed?: number;
   /** Consecutive matched frames before a track is confirmed and gets an id. Default 2. */
   minHits?: number;
   /**
@@ -149,6 +158,8 @@ export class ByteTracker {
       tentativeMatchThresh: options.tentativeMatchThresh ?? 0.7,
       fuseScore: options.fuseScore ?? true,
       trackBufferSeconds: options.trackBufferSeconds ?? 2,
+      stationaryBufferSeconds: options.stationaryBufferSeconds ?? 6,
+      stationarySpeed: options.stationarySpeed ?? 0.15,
       minHits: options.minHits ?? 2,
       outputBox: options.outputBox ?? 'detection',
       kalmanStepSeconds: options.kalmanStepSeconds ?? 0.1,
@@ -169,6 +180,11 @@ export class ByteTracker {
     this.rule = cyclistRule(options.cyclist);
     this.recovery = options.recovery === false ? null : recoveryRule({ ...DEFAULT_TRACK_RECOVERY, ...options.recovery });
     this.motion = this.recovery ?? recoveryRule(DEFAULT_TRACK_RECOVERY);
+  }
+
+  /** Whether confirmed track `id` is still held (seen or lost), so it may be reported again. */
+  holds(id: number): boolean {
+    return this.tracks.some((t) => t.id === id);
   }
 
   /** Number of tracks held (tentative, tracked and lost); for tests and diagnostics. */
@@ -245,7 +261,7 @@ export class ByteTracker {
     const kept: Track[] = [];
     for (const t of this.tracks) {
       if (dead.has(t)) continue;
-      if (t.state === 'lost' && time - t.lastSeen > o.trackBufferSeconds) continue;
+      if (t.state === 'lost' && time - t.lastSeen > this.bufferOf(t)) continue;
       if (t.state === 'tentative' && t.hits >= o.minHits) {
         t.state = 'tracked';
         t.id = this.nextId++;
@@ -286,6 +302,14 @@ export class ByteTracker {
     return { tracks: a.unmatchedRows.map((i) => tracks[i]), dets: a.unmatchedCols.map((j) => dets[j]) };
   }
 
+  /** How long lost track `t` is kept: longer for a person who stood still when last seen. */
+  private bufferOf(t: Track): number {
+    const [vx, vy] = t.trail.velocity(this.motion.velocityWindowSeconds);
+    const h = t.trail.last[3] - t.trail.last[1];
+    const still = h > 0 && Math.hypot(vx, vy) < this.o.stationarySpeed * h;
+    return still ? Math.max(this.o.trackBufferSeconds, this.o.stationaryBufferSeconds) : this.o.trackBufferSeconds;
+  }
+
   /** Whether lost track `t` has walked out of view by `time` (only known with `frame`). */
   private walkedOut(t: Track, time: number): boolean {
     return this.frame !== null && walkedOut(t.trail, time, this.motion, this.frame, this.o.edgeMarginPx);
@@ -296,7 +320,9 @@ export class ByteTracker {
     const taken = new Set<Detection>();
     if (lost.length === 0 || dets.length === 0 || !this.recovery) return taken;
     const rule = this.recovery;
-    const cost = lost.map((t) => dets.map((d) => recoveryCost(t.trail, d.box, time, rule)));
+    // A still person's gate grows only over the walker's buffer (see stationaryBufferSeconds).
+    const gateTime = (t: Track) => Math.min(time, t.lastSeen + this.o.trackBufferSeconds);
+    const cost = lost.map((t) => dets.map((d) => recoveryCost(t.trail, d.box, gateTime(t), rule)));
     const a = linearAssignment(cost, 1, { objective: 'threshold' });
     for (const [i, j] of a.matches) {
       this.take(lost[i], dets[j], time);

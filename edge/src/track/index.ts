@@ -9,3 +9,4 @@ export { BoxKalman, type KalmanOptions } from './kalman.ts';
 export { ObservationTrail, extrapolatedCentre, recoveryCost, recoveryRule, walkedOut, type RecoveryOptions, type RecoveryRule } from './recovery.ts';
 export { ClassVote, cyclistRule, bicycleUnder, type CyclistOptions, type CyclistRule } from './cyclist.ts';
 export { boxArea, intersectionArea, iou, iouCost } from './iou.ts';
+export { TrackContinuation, DEFAULT_CONTINUATION_GATE, type ContinuationOptions } from './continuation.ts';
