@@ -6,3 +6,5 @@ export { parseMot, formatMot, byFrame, trajectories, iou, MotFormatError, type M
 export { evaluateMot, type MotMetrics, type EvaluateOptions } from './evaluate.ts';
 export { countTrajectories, lineCrossings, insidePolygon, footPoint, side, type CountingOptions } from './counting-gt.ts';
 export { PETS09_DIR, PETS09_GT, PETS09_VIDEO, PETS09_SCENE, REPO_ROOT } from './paths.ts';
+export { evaluateHota, HOTA_ALPHAS, type HotaMetrics, type HotaPerAlpha } from './hota.ts';
+export { applyDistractors, type DistractorResult } from './distractors.ts';

@@ -12,6 +12,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { basename, dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureDefaultModel } from '@byliv/models';
 import { createOnnxDetector } from '../../edge/src/detect/index.ts';
@@ -69,7 +70,7 @@ try {
   await detector.close();
 }
 cache.inferenceMsPerFrame = inferenceMs / cache.frames.length;
-const out = cachePath(width, height, scoreThreshold);
+const out = cachePath(width, height, scoreThreshold, values.video ? basename(dirname(resolve(video))) : '');
 mkdirSync(new URL('.', `file://${out}`).pathname, { recursive: true });
 writeFileSync(out, JSON.stringify(cache));
 process.stdout.write(`${cache.frames.length} frames, ${cache.inferenceMsPerFrame.toFixed(1)} ms/frame detect+decode, written ${out}\n`);

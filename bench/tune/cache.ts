@@ -29,8 +29,9 @@ export interface DetectionCache {
 
 export const OUT_DIR = fileURLToPath(new URL('../out/', import.meta.url));
 
-export function cachePath(width: number, height: number, scoreThreshold: number): string {
-  return `${OUT_DIR}dets-${width}x${height}-s${scoreThreshold}.json`;
+/** PETS09-S2L1 (the tuning sequence) keeps the short name; other videos get their folder's name in front. */
+export function cachePath(width: number, height: number, scoreThreshold: number, sequence = ''): string {
+  return `${OUT_DIR}${sequence ? `${sequence}-` : ''}dets-${width}x${height}-s${scoreThreshold}.json`;
 }
 
 export function readCache(path: string): DetectionCache {

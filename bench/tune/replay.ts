@@ -1,15 +1,17 @@
 /**
- * Replays cached detections through the edge agent's pure stages (ByteTracker → LineCounter
- * → ZoneCounter → BinAggregator → summary), exactly as `edge run` wires them in
- * CountingPipeline but with tracker options of our choosing, and scores the result with the
+ * Replays cached detections through the edge agent's pure stages (CountingPipeline: tracker →
+ * continuation → line and zone counters → bins → summary), exactly as `edge run` wires them,
+ * with stage options of our choosing, and scores the result with the
  * benchmark's own evaluator and report (bench/mot). Pure apart from the clock used for timing.
  */
 import type { CountSummary, Scene } from '@byliv/protocol';
-import { BinAggregator, summarizeBatches } from '../../edge/src/aggregate/index.ts';
-import { LineCounter, ZoneCounter } from '../../edge/src/count/index.ts';
-import { ByteTracker, type ByteTrackerOptions } from '../../edge/src/track/index.ts';
+import { summarizeBatches } from '../../edge/src/aggregate/index.ts';
+import type { LineCounterOptions, ZoneCounterOptions } from '../../edge/src/count/index.ts';
+import type { ByteTrackerOptions, ContinuationOptions } from '../../edge/src/track/index.ts';
+import { CountingPipeline } from '../../edge/src/run/counting-pipeline.ts';
 import type { CountBatch } from '@byliv/protocol';
 import { buildReport, type AccuracyReport } from '../mot/accuracy-report.ts';
+import { applyDistractors } from '../mot/distractors.ts';
 import { evaluateMot } from '../mot/evaluate.ts';
 import type { MotBox } from '../mot/gt.ts';
 import type { DetectionCache } from './cache.ts';
@@ -25,21 +27,25 @@ export interface ReplayResult {
 export interface ReplayOptions {
   /** Detections below this score are dropped before the tracker (re-thresholding the cache). */
   minScore?: number;
+  /** Settings of the stages after the tracker (defaults: the agent's). */
+  continuation?: ContinuationOptions;
+  lineCounter?: LineCounterOptions;
+  zoneCounter?: ZoneCounterOptions;
 }
 
 export function replay(cache: DetectionCache, scene: Scene, gt: readonly MotBox[], truth: CountSummary, tracker: ByteTrackerOptions, opts: ReplayOptions = {}): ReplayResult {
   const minScore = opts.minScore ?? cache.scoreThreshold;
-  const bt = new ByteTracker(tracker);
-  const lines = new LineCounter(scene.lines);
-  const zones = new ZoneCounter(scene.zones);
-  const bins = new BinAggregator({
-    site: scene.site,
-    camera: scene.camera,
+  // The agent's own wiring; the source frame reaches the stages only when the tracker
+  // setting asks for it (`frame=source`), so a sweep can measure what knowing it is worth.
+  const pipeline = new CountingPipeline(scene, {
     binSeconds: 60,
     origin: new Date(Date.UTC(2009, 0, 1)),
-    lineIds: scene.lines.map((l) => l.id),
-    zoneIds: scene.zones.map((z) => z.id),
     framesPerSecond: cache.fps,
+    frame: tracker.frame,
+    tracker,
+    continuation: opts.continuation,
+    lineCounter: opts.lineCounter,
+    zoneCounter: opts.zoneCounter,
   });
   const batches: CountBatch[] = [];
   const hyp: MotBox[] = [];
@@ -52,19 +58,19 @@ export function replay(cache: DetectionCache, scene: Scene, gt: readonly MotBox[
     // Same duration rule as edge-run.ts: the gap to the previous frame, capped at 4 frames.
     const duration = previous === undefined ? nominal : Math.min(f.time - previous, 4 * nominal);
     previous = f.time;
-    const tracks = bt.update(dets, f.time);
-    const crossings = lines.update(tracks, f.time);
-    const { events, occupancy } = zones.update(tracks, f.time, duration);
-    batches.push(...bins.add({ time: f.time, duration, crossings, zoneEvents: events, occupancy }));
+    const step = pipeline.step(f.time, duration, dets);
+    batches.push(...step.batches);
     spent += performance.now() - t0;
-    for (const t of tracks) {
+    for (const t of step.tracks) {
       const [x1, y1, x2, y2] = t.box;
       hyp.push({ frame: f.index + 1, id: t.id, left: x1, top: y1, width: x2 - x1, height: y2 - y1, score: t.score });
     }
   }
-  batches.push(...bins.flush());
+  batches.push(...pipeline.finish());
   const summary = summarizeBatches(batches);
-  const report = buildReport(evaluateMot(gt, hyp), summary, truth);
+  // Boxes on regions to ignore (flag 0, KITTI-17) are neither hits nor misses (distractors.ts).
+  const scored = gt.some((b) => b.score === 0) ? applyDistractors(gt, hyp) : { gt, hyp };
+  const report = buildReport(evaluateMot(scored.gt, scored.hyp), summary, truth);
   return { report, summary, hyp, usPerFrame: (spent * 1000) / cache.frames.length };
 }
 
