@@ -9,7 +9,17 @@ const mot = (mota: number, idf1: number): MotMetrics => ({
 });
 
 const summary = (lines: CountSummary['lines'], zones: CountSummary['zones']): CountSummary => ({ frames: 100, seconds: 10, lines, zones });
-const zone = (personSeconds: number, entries = 10) => ({ entries, exits: entries, personSeconds, maxOccupancy: 2 });
+// Every visit ended, each of 5–15 s: the median is half way through that bucket, 10 s.
+const zone = (personSeconds: number, entries = 10): CountSummary['zones'][string] => ({
+  entries,
+  exits: entries,
+  personSeconds,
+  maxOccupancy: 2,
+  visits: entries,
+  dwellHistogram: [0, entries, 0, 0, 0, 0, 0, 0, 0],
+  stayingVisits: 0,
+  medianDwellSeconds: 10,
+});
 
 describe('relativeError', () => {
   it('is |measured − truth| / truth, 0 for 0 vs 0 and Infinity for something vs 0', () => {

@@ -51,7 +51,9 @@ describe('counting from trajectories', () => {
     // At 10 fps that is 0.8 s; at 5 fps 1.6 s. Busiest frame: 2 people.
     // Entries: P1 ×2, P4, P5 = 4. Exits: P1 ×2 (frame 4, end of its track), P5 = 3.
     const s = countTrajectories(boxes, { lines: [], zones: [zone] }, { framesPerSecond: 10, frames: 8 });
-    expect(s.zones.left).toEqual({ entries: 4, exits: 3, personSeconds: 0.8, maxOccupancy: 2 });
+    // Ended visits: P1 twice (1 frame each: exited at frame 4, and its track ends at frame 6),
+    // P5 frames 2-3 (0.2 s); P4 is still inside at the last frame, an open visit.
+    expect(s.zones.left).toEqual({ entries: 4, exits: 3, personSeconds: 0.8, maxOccupancy: 2, visits: 3, dwellHistogram: [3, 0, 0, 0, 0, 0, 0, 0, 0], stayingVisits: 0, medianDwellSeconds: 2.5 });
     expect(s).toMatchObject({ frames: 8, seconds: 0.8 });
     const slow = countTrajectories(boxes, { lines: [], zones: [zone] }, { framesPerSecond: 5, frames: 8 });
     expect(slow.zones.left.personSeconds).toBeCloseTo(1.6, 12);

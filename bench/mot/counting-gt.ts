@@ -17,8 +17,9 @@
  *   person walked out of view). Person-seconds add, per frame, the people inside times
  *   one frame's duration; maxOccupancy is the most people inside in one frame.
  */
-import type { CountSummary, Point, Scene, SceneLine } from '@byliv/protocol';
+import { dwellHistogramOf, dwellMedian, stayingVisits, type CountSummary, type Point, type Scene, type SceneLine } from '@byliv/protocol';
 import { trajectories, type MotBox } from './gt.ts';
+import { zoneVisits } from './visits-gt.ts';
 
 export interface CountingOptions {
   /** Frame rate of the sequence: each frame stands for 1 / framesPerSecond seconds. */
@@ -87,6 +88,8 @@ export function countTrajectories(boxes: readonly MotBox[], scene: Pick<Scene, '
     lines[line.id] = count;
   }
 
+  // Visits binned as the edge bins them, so both sides are read the same way (visits-gt.ts).
+  const visits = zoneVisits(boxes, scene, { framesPerSecond: fps, frames: lastFrame });
   const zones: CountSummary['zones'] = {};
   for (const zone of scene.zones) {
     let entries = 0;
@@ -109,7 +112,17 @@ export function countTrajectories(boxes: readonly MotBox[], scene: Pick<Scene, '
       personFrames += n;
       maxOccupancy = Math.max(maxOccupancy, n);
     }
-    zones[zone.id] = { entries, exits, personSeconds: personFrames / fps, maxOccupancy };
+    const dwellHistogram = dwellHistogramOf(visits[zone.id].durations);
+    zones[zone.id] = {
+      entries,
+      exits,
+      personSeconds: personFrames / fps,
+      maxOccupancy,
+      visits: visits[zone.id].ended.length,
+      dwellHistogram,
+      stayingVisits: stayingVisits(dwellHistogram),
+      medianDwellSeconds: dwellMedian(dwellHistogram),
+    };
   }
 
   return { frames: lastFrame, seconds: lastFrame / fps, lines, zones };

@@ -6,3 +6,4 @@ export * from './status.ts';
 export * from './summary.ts';
 export * from './topics.ts';
 export * from './errors.ts';
+export * from './dwell.ts';

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { CountBatch } from './batch.ts';
+import { DWELL_BIN_EDGES_SECONDS } from './classes.ts';
+import { dwellMedian, stayingVisits } from './dwell.ts';
 
 /** Totals over a run (edge `--summary`) or a time range (hub `summary`): the same shape on both sides. */
 export const CountSummary = z
@@ -14,6 +16,14 @@ export const CountSummary = z
         exits: z.number().int(),
         personSeconds: z.number(),
         maxOccupancy: z.number().int(),
+        /** Visits that ended (exits, timed-out ones included); a visit still open at the end is not one. */
+        visits: z.number().int().nonnegative(),
+        /** Ended visits by dwell time, buckets split at DWELL_BIN_EDGES_SECONDS. */
+        dwellHistogram: z.array(z.number().int().nonnegative()).length(DWELL_BIN_EDGES_SECONDS.length + 1),
+        /** Ended visits of at least STAYING_SECONDS (30 s). */
+        stayingVisits: z.number().int().nonnegative(),
+        /** Median dwell of the ended visits, interpolated in its histogram bucket; null without visits. */
+        medianDwellSeconds: z.number().nonnegative().nullable(),
       }),
     ),
   })
@@ -28,7 +38,8 @@ export type CountSummary = z.infer<typeof CountSummary>;
  *   10 fps → 79.5 s), rounded to 3 decimals
  * - lines[id]: forward / backward summed over classes
  * - zones[id]: entries / exits summed over classes, personSeconds Σ (rounded to 3 decimals
- *   after summing), maxOccupancy = max of occupancyMax
+ *   after summing), maxOccupancy = max of occupancyMax; dwellHistogram Σ per bucket, visits
+ *   = Σ dwellHistogram, stayingVisits and medianDwellSeconds from it (dwell.ts)
  * Floating-point sums depend on order: add batches in the order the edge made them.
  */
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
@@ -37,7 +48,7 @@ export class SummaryAccumulator {
   private frames = 0;
   private seconds = 0;
   private readonly lines = new Map<string, { forward: number; backward: number }>();
-  private readonly zones = new Map<string, { entries: number; exits: number; personSeconds: number; maxOccupancy: number }>();
+  private readonly zones = new Map<string, { entries: number; exits: number; personSeconds: number; maxOccupancy: number; dwellHistogram: number[] }>();
 
   /** Line and zone ids listed even when no batch has arrived (a run with no frames). */
   constructor(ids: { lineIds?: readonly string[]; zoneIds?: readonly string[] } = {}) {
@@ -61,6 +72,7 @@ export class SummaryAccumulator {
         s.exits += z.exits.person + z.exits.cyclist;
         s.personSeconds += z.personSeconds;
         s.maxOccupancy = Math.max(s.maxOccupancy, z.occupancyMax);
+        z.dwellHistogram.forEach((n, i) => (s.dwellHistogram[i] += n));
       }
     }
     return this;
@@ -70,7 +82,19 @@ export class SummaryAccumulator {
     const lines: CountSummary['lines'] = {};
     for (const [id, l] of this.lines) lines[id] = { ...l };
     const zones: CountSummary['zones'] = {};
-    for (const [id, z] of this.zones) zones[id] = { ...z, personSeconds: round3(z.personSeconds) };
+    for (const [id, z] of this.zones) {
+      const dwellHistogram = [...z.dwellHistogram];
+      zones[id] = {
+        entries: z.entries,
+        exits: z.exits,
+        personSeconds: round3(z.personSeconds),
+        maxOccupancy: z.maxOccupancy,
+        visits: dwellHistogram.reduce((a, b) => a + b, 0),
+        dwellHistogram,
+        stayingVisits: stayingVisits(dwellHistogram),
+        medianDwellSeconds: dwellMedian(dwellHistogram),
+      };
+    }
     return { frames: this.frames, seconds: round3(this.seconds), lines, zones };
   }
 
@@ -82,7 +106,7 @@ export class SummaryAccumulator {
 
   private zone(id: string) {
     let s = this.zones.get(id);
-    if (!s) this.zones.set(id, (s = { entries: 0, exits: 0, personSeconds: 0, maxOccupancy: 0 }));
+    if (!s) this.zones.set(id, (s = { entries: 0, exits: 0, personSeconds: 0, maxOccupancy: 0, dwellHistogram: new Array<number>(DWELL_BIN_EDGES_SECONDS.length + 1).fill(0) }));
     return s;
   }
 }

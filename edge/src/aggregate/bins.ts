@@ -24,6 +24,7 @@
  */
 import {
   DWELL_BIN_EDGES_SECONDS,
+  dwellBucket,
   PROTOCOL_VERSION,
   batchIdFor,
   type ClassCounts,
@@ -248,11 +249,8 @@ export class BinAggregator {
   }
 }
 
-/** Index into DWELL_BIN_EDGES_SECONDS: bin i holds [edge[i−1], edge[i]); the last is open. */
-export function dwellBin(seconds: number): number {
-  for (let i = 0; i < DWELL_BIN_EDGES_SECONDS.length; i++) if (seconds < DWELL_BIN_EDGES_SECONDS[i]) return i;
-  return DWELL_BIN_EDGES_SECONDS.length;
-}
+/** Index into DWELL_BIN_EDGES_SECONDS: bin i holds [edge[i−1], edge[i]); the last is open (the protocol's rule). */
+export const dwellBin = dwellBucket;
 
 function overlap(a0: number, a1: number, b0: number, b1: number): number {
   return Math.max(0, Math.min(a1, b1) - Math.max(a0, b0));

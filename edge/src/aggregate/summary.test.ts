@@ -59,7 +59,8 @@ describe('summary', () => {
       frames: 0,
       seconds: 0,
       lines: { a: { forward: 0, backward: 0 } },
-      zones: { z: { entries: 0, exits: 0, personSeconds: 0, maxOccupancy: 0 } },
+      // No ended visits: an all-zero histogram and no median.
+      zones: { z: { entries: 0, exits: 0, personSeconds: 0, maxOccupancy: 0, visits: 0, dwellHistogram: [0, 0, 0, 0, 0, 0, 0, 0, 0], stayingVisits: 0, medianDwellSeconds: null } },
     });
   });
 });

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { CountSummary } from '@byliv/protocol';
+import { CountSummary, type CountBatch } from '@byliv/protocol';
 import { HubStore, type Role } from '../store/index.ts';
 import { newApiToken, tokenHash } from '../auth/index.ts';
 import { createApi } from './app.ts';
@@ -31,11 +31,22 @@ afterEach(() => {
 
 const get = (path: string, role?: Role) => api.request(path, { headers: role ? { authorization: `Bearer ${tokens[role]}` } : {} });
 
+/** `batch` with zone `zone`'s dwell histogram set (one count per ended visit). */
+function withDwell(batch: CountBatch, zone: string, dwellHistogram: number[]): CountBatch {
+  return { ...batch, zones: { ...batch.zones, [zone]: { ...batch.zones[zone], dwellHistogram } } };
+}
+
 /** Three bins of cam1 on Wednesday 2025-05-07 and one of cam2. */
 function seed() {
   const batches = [
-    makeBatch({ seq: 0, binStart: '2025-05-07T10:00:00Z', lines: { l1: [3, 1, 2, 0] }, zones: { z1: { entries: 2, exits: 1, personSeconds: 30, occupancyMax: 2 } } }),
-    makeBatch({ seq: 1, binStart: '2025-05-07T10:20:00Z', lines: { l1: [4, 0, 0, 2] }, zones: { z1: { entries: 4, cyclists: 1, exits: 5, personSeconds: 12.25, occupancyMax: 4 } }, gapSeconds: 15 }),
+    // z1's 1 exit: a visit of 15–30 s.
+    withDwell(makeBatch({ seq: 0, binStart: '2025-05-07T10:00:00Z', lines: { l1: [3, 1, 2, 0] }, zones: { z1: { entries: 2, exits: 1, personSeconds: 30, occupancyMax: 2 } } }), 'z1', [0, 0, 1, 0, 0, 0, 0, 0, 0]),
+    // z1's 5 exits: visits of < 5 s, 3 × 30–60 s and one of 120–300 s.
+    withDwell(
+      makeBatch({ seq: 1, binStart: '2025-05-07T10:20:00Z', lines: { l1: [4, 0, 0, 2] }, zones: { z1: { entries: 4, cyclists: 1, exits: 5, personSeconds: 12.25, occupancyMax: 4 } }, gapSeconds: 15 }),
+      'z1',
+      [1, 0, 0, 3, 0, 1, 0, 0, 0],
+    ),
     makeBatch({ seq: 2, binStart: '2025-05-07T11:05:00Z', lines: { l1: [1, 0, 0, 0] }, zones: { z1: { entries: 0, personSeconds: 0 } } }),
     makeBatch({ camera: 'cam2', binStart: '2025-05-07T10:00:00Z', lines: { l9: [7, 0, 0, 0] } }),
   ];
@@ -137,7 +148,20 @@ describe('summary and health', () => {
       frames: 1800,
       seconds: 165,
       lines: { l1: { forward: 9, backward: 4 } },
-      zones: { z1: { entries: 7, exits: 6, personSeconds: 42.25, maxOccupancy: 4 } },
+      // Dwell: Σ histograms [1,0,1,3,0,1,0,0,0], 6 ended visits (= the exits); staying (≥ 30 s):
+      // 3 + 1 = 4; the median (3rd of 6) lies 1 visit into the 3 of [30, 60): 30 + 30 / 3 = 40.
+      zones: {
+        z1: {
+          entries: 7,
+          exits: 6,
+          personSeconds: 42.25,
+          maxOccupancy: 4,
+          visits: 6,
+          dwellHistogram: [1, 0, 1, 3, 0, 1, 0, 0, 0],
+          stayingVisits: 4,
+          medianDwellSeconds: 40,
+        },
+      },
     });
     const ranged = CountSummary.parse(await (await get('/api/v1/summary?camera=cam1&site=park&from=2025-05-07T11:00:00Z', 'planner')).json());
     expect(ranged.lines.l1).toEqual({ forward: 1, backward: 0 });

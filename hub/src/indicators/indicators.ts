@@ -11,7 +11,7 @@
  * - installationUse: observed hours with someone in a zone / observed hours (null when none).
  * Pure.
  */
-import { DWELL_BIN_EDGES_SECONDS } from '@byliv/protocol';
+import { dwellMedian, sumHistograms } from '@byliv/protocol';
 import type { HourRecord } from './hourly.ts';
 import { datesBetween, dayHours, localParts } from './local-time.ts';
 
@@ -33,34 +33,7 @@ export interface PeriodIndicators {
   values: IndicatorValues;
 }
 
-/**
- * Median of a dwell histogram (buckets split at DWELL_BIN_EDGES_SECONDS, the first from 0,
- * the last open). Linear interpolation inside the bucket holding the middle visit.
- */
-export function dwellMedian(histogram: readonly number[]): number | null {
-  const total = histogram.reduce((a, b) => a + b, 0);
-  if (!(total > 0)) return null;
-  const half = total / 2;
-  let before = 0;
-  for (let i = 0; i < histogram.length; i++) {
-    const n = histogram[i];
-    if (n > 0 && before + n >= half) {
-      const lo = i === 0 ? 0 : DWELL_BIN_EDGES_SECONDS[i - 1];
-      if (i >= DWELL_BIN_EDGES_SECONDS.length) return lo;
-      const hi = DWELL_BIN_EDGES_SECONDS[i];
-      return lo + ((half - before) / n) * (hi - lo);
-    }
-    before += n;
-  }
-  return null;
-}
-
-/** Sums dwell histograms (nulls skipped). */
-export function sumHistograms(histograms: Iterable<readonly number[] | null>): number[] {
-  const sum = new Array<number>(DWELL_BIN_EDGES_SECONDS.length + 1).fill(0);
-  for (const h of histograms) if (h) h.forEach((n, i) => (sum[i] += n));
-  return sum;
-}
+export { dwellMedian, sumHistograms } from '@byliv/protocol';
 
 /**
  * Indicators of the local dates [start, end). `records` may hold more hours than the
