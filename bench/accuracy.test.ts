@@ -77,3 +77,29 @@ describe('bench/accuracy.ts running the agent', () => {
     expect(back.lines).toEqual(out.lines);
   });
 });
+
+describe('bench/accuracy.ts as the suite', () => {
+  const tud = '../shared/datasets/tud-campus/video.mp4';
+  it.skipIf(!existsSync(join(REPO_ROOT, tud)))('runs the agent on a chosen sequence and scores it with HOTA, visits and the frame rate', () => {
+    const json = join(dir, 'suite.json');
+    const r = bench('--sequence', 'tud-campus', '--no-staying', '--json', json, '--', '--max-frames', '20');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^tud-campus\s+dev\s+20\s/m);
+    expect(r.stdout).toMatch(/tud-campus: zones/);
+    const out = JSON.parse(readFileSync(json, 'utf8'));
+    expect(out.sequences).toHaveLength(1);
+    const s = out.sequences[0];
+    expect(s.frames).toBe(20);
+    expect(s.fps).toBeGreaterThan(0);
+    expect(s.score.hota.hota).toBeGreaterThan(0);
+    expect(s.score.hota.hota).toBeLessThanOrEqual(1);
+    expect(s.score.report.mot.numGt).toBeGreaterThan(0);
+    expect(s.score.visits.map((z: { id: string }) => z.id)).toEqual(['left-third', 'centre-diamond', 'right-third']);
+  });
+
+  it('refuses an unknown sequence and names the ones it has', () => {
+    const r = bench('--sequence', 'no-such-sequence', '--no-staying');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/unknown or unavailable sequence\(s\): no-such-sequence \(have: .*pets09-s2l1/);
+  });
+});

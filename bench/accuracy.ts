@@ -1,5 +1,7 @@
 /**
- * Accuracy benchmark on PETS09-S2L1: runs the edge agent as a real process over the video,
+ * Accuracy benchmark. By default the suite: the edge agent over every sequence we hold (and
+ * a generated staying scene), each scored as below, in one table (dev and holdout apart).
+ * With --video/--scene/--tracks-file, one run on PETS09-S2L1 or the given files: runs the edge agent as a real process over the video,
  * then scores its tracks (MOTA, IDF1, …) against gt.txt and its counts against the counts
  * the ground-truth trajectories imply for the same scene. Prints a table and the verdict
  * against the targets; exits 0 whatever the verdict (it is a benchmark), 1 on errors.
@@ -23,10 +25,21 @@ import { countTrajectories } from './mot/counting-gt.ts';
 import { evaluateMot } from './mot/evaluate.ts';
 import { parseMot } from './mot/gt.ts';
 import { PETS09_GT, PETS09_SCENE, PETS09_VIDEO, REPO_ROOT } from './mot/paths.ts';
+import { scoreSequence } from './mot/sequence-score.ts';
+import { findSequences } from './mot/sequences.ts';
+import { formatSuite, type SuiteRow } from './mot/suite-report.ts';
+import { ensureStayingSequence, SEQUENCE_NAME as STAYING_ID } from './staying/make-staying.ts';
+import { STAYING_SCENE } from './staying/rule.ts';
 
 class BenchError extends Error {}
 
-const USAGE = `Usage: npx tsx bench/accuracy.ts [options] [-- <extra edge run options>]
+const USAGE = `Usage: npx tsx bench/accuracy.ts [--sequence ID ...] [--no-staying] [--json out.json] [-- <extra edge run options>]
+       npx tsx bench/accuracy.ts --video V --gt G --scene S [options] [-- <extra edge run options>]
+  (no video, scene or tracks file: the suite, the agent over every sequence under
+   ../shared/datasets/ and the generated staying scene, one table for all)
+  --sequence <id>        only these sequences of the suite (pets09-s2l1, tud-campus, tud-stadtmitte,
+                         kitti-17, pets09-staying); repeatable
+  --no-staying           leave out the generated staying scene (it is encoded once, about 30 s)
   --video <file>         video to run the agent on (default: PETS09-S2L1 vtest.avi)
   --gt <gt.txt>          MOTChallenge ground truth (default: PETS09-S2L1 gt.txt)
   --scene <scene.json>   lines and zones (default: bench/scenes/pets09.json)
@@ -43,6 +56,8 @@ interface EdgeOutput {
   tracks: string;
   summary: CountSummary;
   wallSeconds: number;
+  /** Frames per second of the agent's frame loop (its last progress line: model loading excluded). */
+  loopFps?: number;
 }
 
 function readSummary(path: string): CountSummary {
@@ -75,19 +90,62 @@ async function runEdge(video: string, scene: string, extra: string[], dir: strin
   const args = ['tsx', 'edge/src/cli.ts', 'run', '--source', video, '--scene', scene, '--summary', summaryPath, '--tracks', tracksPath, '--data-dir', dataDir, ...extra];
   process.stderr.write(`accuracy: npx ${args.join(' ')}\n`);
   const started = process.hrtime.bigint();
+  let loopFps: number | undefined;
   const code = await new Promise<number | null>((done, fail) => {
-    const child = spawn('npx', args, { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn('npx', args, { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'pipe'] });
+    child.stderr.on('data', (chunk: Buffer) => {
+      process.stderr.write(chunk);
+      for (const m of chunk.toString().matchAll(/frame \d+\S*(?: \([^)]*\))?, ([\d.]+) fps/g)) loopFps = Number(m[1]);
+    });
     child.on('error', fail);
     child.on('exit', (c, signal) => done(signal ? null : c));
   });
   const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (code !== 0) throw new BenchError(`the edge agent exited with ${code === null ? 'a signal' : `code ${code}`}; see its messages above`);
-  return { tracks: readText(tracksPath, 'tracks file'), summary: readSummary(summaryPath), wallSeconds };
+  return { tracks: readText(tracksPath, 'tracks file'), summary: readSummary(summaryPath), wallSeconds, loopFps };
 }
 
 /** JSON with NaN and Infinity written as null / strings rather than silently dropped. */
 const jsonSafe = (_key: string, value: unknown): unknown =>
   typeof value === 'number' && !Number.isFinite(value) ? (Number.isNaN(value) ? null : String(value)) : value;
+
+/** The suite: the agent over every sequence we hold (and the generated staying scene), scored alike. */
+async function runSuite(only: string[], extra: string[], withStaying: boolean, jsonPath: string | undefined): Promise<number> {
+  const { available, missing } = findSequences();
+  for (const m of missing) process.stderr.write(`accuracy: skipping ${m.id}: ${m.why}\n`);
+  const sources: { id: string; name: string; role: string; video: string; gt: string; scene: string; fps: number }[] = available.map((q) => ({ ...q }));
+  if (withStaying && (only.length === 0 || only.includes(STAYING_ID))) {
+    try {
+      const st = await ensureStayingSequence({ log: (line: string) => process.stderr.write(`accuracy: ${line}\n`) });
+      sources.push({ id: STAYING_ID, name: 'PETS09-S2L1 with a 60 s hold', role: 'holdout', video: st.video, gt: st.gt, scene: STAYING_SCENE, fps: st.fps });
+    } catch (error) {
+      process.stderr.write(`accuracy: skipping ${STAYING_ID}: ${(error as Error).message}\n`);
+    }
+  }
+  const chosen = only.length ? sources.filter((q) => only.includes(q.id)) : sources;
+  const unknown = only.filter((id) => !sources.some((q) => q.id === id));
+  if (unknown.length) throw new BenchError(`unknown or unavailable sequence(s): ${unknown.join(', ')} (have: ${sources.map((q) => q.id).join(', ')})`);
+  if (chosen.length === 0) throw new BenchError(`no sequence to run: none found under the data folder (${missing.map((m) => m.why).join('; ')})`);
+
+  const rows: SuiteRow[] = [];
+  for (const [k, q] of chosen.entries()) {
+    process.stderr.write(`accuracy: [${k + 1}/${chosen.length}] ${q.id} (${q.role})\n`);
+    const temp = mkdtempSync(join(tmpdir(), 'byliv-accuracy-'));
+    try {
+      const run = await runEdge(q.video, q.scene, extra, temp, join(temp, 'edge-data'));
+      const gt = parseMot(readText(q.gt, 'ground truth'), q.gt);
+      const hyp = parseMot(run.tracks, `${q.id} tracks`);
+      const frames = run.summary.frames;
+      const score = scoreSequence(gt, hyp, run.summary, loadSceneFile(q.scene), q.fps, frames);
+      rows.push({ id: q.id, role: q.role, frames, score, fps: run.loopFps });
+    } finally {
+      rmSync(temp, { recursive: true, force: true });
+    }
+  }
+  process.stdout.write(`${formatSuite(rows)}\n`);
+  if (jsonPath) writeFileSync(jsonPath, JSON.stringify({ extra, sequences: rows }, jsonSafe, 2) + '\n');
+  return 0;
+}
 
 async function main(argv: string[]): Promise<number> {
   // Everything after `--` goes to `edge run` untouched (e.g. `-- --input-size 416x320`).
@@ -102,6 +160,8 @@ async function main(argv: string[]): Promise<number> {
     'keep-dir': { type: 'string' },
     'tracks-file': { type: 'string' },
     'summary-file': { type: 'string' },
+    sequence: { type: 'string', multiple: true },
+    'no-staying': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   } as const;
   let parsed;
@@ -115,6 +175,10 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
+  // Without a single video, scene or tracks file: the suite over every sequence.
+  const single = v.video || v.gt || v.scene || v['tracks-file'] || v['keep-dir'];
+  if (!single) return runSuite(v.sequence ?? [], extra, !v['no-staying'], v.json);
+  if (v.sequence) throw new BenchError('--sequence picks sequences of the suite; it does not go with --video, --gt, --scene, --keep-dir or --tracks-file');
   if (v['keep-dir'] && v['tracks-file']) throw new BenchError('--keep-dir keeps what an agent run writes; with --tracks-file nothing is run');
   if (v['summary-file'] && !v['tracks-file']) throw new BenchError('--summary-file goes with --tracks-file (a run of the agent writes its own summary)');
   const video = resolve(v.video ?? PETS09_VIDEO);
