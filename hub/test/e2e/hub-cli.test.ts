@@ -96,7 +96,8 @@ describe('byliv-hub start (embedded broker) as a process', () => {
       frames: 1800,
       seconds: 160,
       lines: { l1: { forward: 5, backward: 7 } },
-      zones: { z1: { entries: 3, exits: 3, personSeconds: 13.875, maxOccupancy: 3 } },
+      // The fixture's batches carry empty dwell histograms: no ended visit to summarise.
+      zones: { z1: { entries: 3, exits: 3, personSeconds: 13.875, maxOccupancy: 3, visits: 0, dwellHistogram: [0, 0, 0, 0, 0, 0, 0, 0, 0], stayingVisits: 0, medianDwellSeconds: null } },
     });
     const fromCli = cli('summary', '--camera', 'cam1', '--site', 'park', '--data-dir', dir.path);
     expect(fromCli.status).toBe(0);
