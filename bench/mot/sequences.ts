@@ -38,8 +38,8 @@ export interface SequenceInfo {
   height: number;
 }
 
-/** A sequence as registered: paths, and either constant info or a seqinfo.ini to read it from. */
-export interface SequenceSource {
+/** What every sequence has, registered or resolved. */
+interface SequenceFiles {
   id: string;
   /** Display name, e.g. "TUD-Campus". */
   name: string;
@@ -49,19 +49,17 @@ export interface SequenceSource {
   gt: string;
   /** Scene file (lines and zones) for this sequence. */
   scene: string;
+}
+
+/** A sequence as registered: paths, and either constant info or a seqinfo.ini to read it from. */
+export interface SequenceSource extends SequenceFiles {
   /** Exactly one of the two: a seqinfo.ini to read, or the values themselves. */
   seqinfo?: string;
   info?: SequenceInfo;
 }
 
 /** A sequence whose files are all there, with its info resolved. */
-export interface Sequence extends SequenceInfo {
-  id: string;
-  name: string;
-  role: SequenceRole;
-  video: string;
-  gt: string;
-  scene: string;
+export interface Sequence extends SequenceInfo, SequenceFiles {
   /** The seqinfo.ini its info was read from; absent where the info is constant. */
   seqinfo?: string;
 }
