@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CountBatch, DWELL_BIN_EDGES_SECONDS } from '@byliv/protocol';
-import { BinAggregator, dwellBin, type BinAggregatorOptions, type CountStep } from './bins.ts';
+import { CountBatch, DWELL_BIN_EDGES_SECONDS, dwellBucket } from '@byliv/protocol';
+import { BinAggregator, type BinAggregatorOptions, type CountStep } from './bins.ts';
 import type { Crossing, ZoneEvent } from '../types.ts';
 
 const ORIGIN = new Date('2024-05-01T12:00:00Z');
@@ -197,12 +197,12 @@ describe('BinAggregator on random streams', () => {
   });
 });
 
-describe('dwellBin', () => {
+describe('dwellBucket (the protocol rule the aggregator bins by)', () => {
   it('puts a dwell in [edge i−1, edge i), the last bin open', () => {
-    expect(dwellBin(0)).toBe(0);
-    expect(dwellBin(4.999)).toBe(0);
-    expect(dwellBin(5)).toBe(1);
-    expect(dwellBin(1799.9)).toBe(DWELL_BIN_EDGES_SECONDS.length - 1);
-    expect(dwellBin(1800)).toBe(DWELL_BIN_EDGES_SECONDS.length);
+    expect(dwellBucket(0)).toBe(0);
+    expect(dwellBucket(4.999)).toBe(0);
+    expect(dwellBucket(5)).toBe(1);
+    expect(dwellBucket(1799.9)).toBe(DWELL_BIN_EDGES_SECONDS.length - 1);
+    expect(dwellBucket(1800)).toBe(DWELL_BIN_EDGES_SECONDS.length);
   });
 });

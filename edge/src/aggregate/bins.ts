@@ -197,7 +197,7 @@ export class BinAggregator {
       } else {
         const zone = this.zoneOf(bin, e.zoneId);
         zone.exits[e.cls]++;
-        zone.dwellHistogram[dwellBin(e.dwellSeconds)]++;
+        zone.dwellHistogram[dwellBucket(e.dwellSeconds)]++;
       }
     }
     for (const [id, n] of Object.entries(step.occupancy.byZone)) {
@@ -249,8 +249,6 @@ export class BinAggregator {
   }
 }
 
-/** Index into DWELL_BIN_EDGES_SECONDS: bin i holds [edge[i−1], edge[i]); the last is open (the protocol's rule). */
-export const dwellBin = dwellBucket;
 
 function overlap(a0: number, a1: number, b0: number, b1: number): number {
   return Math.max(0, Math.min(a1, b1) - Math.max(a0, b0));

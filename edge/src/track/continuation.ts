@@ -114,9 +114,10 @@ export class TrackContinuation {
   private assign(fresh: TrackedObject[], time: number, held: (trackerId: number) => boolean): void {
     // A person the tracker still holds (lost, may be found again under the same id) is the
     // tracker's to recover; only once it has given up does continuation take over.
-    const candidates = this.window > 0 ? [...this.gone].filter((p) => time - p.lastSeen <= this.window && !held(p.trackerId) && !this.walkedOut(p, time)) : [];
+    // Worked out only when a new tracker id needs a person (not on every frame).
+    const candidates = fresh.length && this.window > 0 ? [...this.gone].filter((p) => time - p.lastSeen <= this.window && !held(p.trackerId) && !this.walkedOut(p, time)) : [];
     const taken = new Map<TrackedObject, Person>();
-    if (fresh.length && candidates.length) {
+    if (candidates.length) {
       const cost = fresh.map((t) => candidates.map((p) => recoveryCost(p.trail, t.box, time, this.rule)));
       const a = linearAssignment(cost, 1, { objective: 'threshold' });
       for (const [i, j] of a.matches) taken.set(fresh[i], candidates[j]);

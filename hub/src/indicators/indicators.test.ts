@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HourRecord } from './hourly.ts';
-import { dwellMedian, periodIndicators } from './indicators.ts';
+import { dwellMedian } from '@byliv/protocol';
+import { periodIndicators } from './indicators.ts';
 import { dayHours } from './local-time.ts';
 
 /** An observed hour with `passers` passers and the rest given. */

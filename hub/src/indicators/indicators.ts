@@ -33,8 +33,6 @@ export interface PeriodIndicators {
   values: IndicatorValues;
 }
 
-export { dwellMedian, sumHistograms } from '@byliv/protocol';
-
 /**
  * Indicators of the local dates [start, end). `records` may hold more hours than the
  * period; an hour of the period without a record is unobserved.

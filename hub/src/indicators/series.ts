@@ -4,9 +4,8 @@
  * A bucket's value is the sum of its observed hours (scaled), null when none was observed;
  * observedHours / totalHours say how much of it that sum stands on. Pure.
  */
-import { DWELL_BIN_EDGES_SECONDS } from '@byliv/protocol';
+import { DWELL_BIN_EDGES_SECONDS, dwellMedian, sumHistograms } from '@byliv/protocol';
 import type { HourRecord } from './hourly.ts';
-import { dwellMedian, sumHistograms } from './indicators.ts';
 import { HOUR_MS, addDays, dayStartMs, localDate, localParts, periodOf } from './local-time.ts';
 
 export const MEASURES = ['passers', 'forward', 'backward', 'entries', 'exits', 'stayingVisits', 'personMinutes'] as const;
