@@ -9,6 +9,9 @@ command -v ffmpeg >/dev/null 2>&1 || need_apt+=(ffmpeg)
 command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || need_apt+=(mosquitto)
 # Debian's headless-capable Chromium: the dashboard's end-to-end tests drive it (playwright-core).
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+# PostgreSQL's server binaries (/usr/lib/postgresql/<major>/bin, off PATH): the hub's store tests
+# also run against PostgreSQL. The package's own system cluster is not used; tests start their own.
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need_apt+=(postgresql)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing OS packages: ${need_apt[*]}" >&2
   SUDO=""

@@ -17,14 +17,14 @@ export async function addUser(
   actor: AuditActor,
   at = new Date(),
 ): Promise<UserRecord | undefined> {
-  const user = store.users.add({ username: input.username, role: input.role, passwordHash: await hashPassword(input.password) }, at);
-  if (user) store.audit.add({ ...actor, action: 'user.create', detail: { username: user.username, role: user.role } }, at);
+  const user = await store.users.add({ username: input.username, role: input.role, passwordHash: await hashPassword(input.password) }, at);
+  if (user) await store.audit.add({ ...actor, action: 'user.create', detail: { username: user.username, role: user.role } }, at);
   return user;
 }
 
 /** Disables a user and ends their sessions; false when there is no such enabled user. */
-export function disableUser(store: HubStore, username: string, actor: AuditActor, at = new Date()): boolean {
-  const done = store.users.disable(username, at);
-  if (done) store.audit.add({ ...actor, action: 'user.disable', detail: { username } }, at);
+export async function disableUser(store: HubStore, username: string, actor: AuditActor, at = new Date()): Promise<boolean> {
+  const done = await store.users.disable(username, at);
+  if (done) await store.audit.add({ ...actor, action: 'user.disable', detail: { username } }, at);
   return done;
 }

@@ -15,7 +15,7 @@ export interface CameraCredentials {
 export async function addCamera(store: HubStore, site: string, camera: string, at = new Date()): Promise<CameraCredentials & { created: boolean }> {
   const username = cameraUsername(site, camera);
   const password = newPassword();
-  const { created } = store.cameras.register({ site, camera, mqttUsername: username, passwordHash: await hashPassword(password) }, at);
+  const { created } = await store.cameras.register({ site, camera, mqttUsername: username, passwordHash: await hashPassword(password) }, at);
   return { username, password, created };
 }
 
@@ -23,15 +23,15 @@ export async function addCamera(store: HubStore, site: string, camera: string, a
  * Issues an API token; only its sha256 is stored, so it is shown only here. `actor` is who
  * asked (an admin over the API); the CLI on the hub's own machine is nobody in particular.
  */
-export function createToken(
+export async function createToken(
   store: HubStore,
   role: Role,
   label?: string,
   at = new Date(),
   actor: AuditActor = { tokenId: null, username: null, role: null },
-): { token: string; role: Role; id: number; record: TokenRecord } {
+): Promise<{ token: string; role: Role; id: number; record: TokenRecord }> {
   const token = newApiToken();
-  const record = store.tokens.add({ role, tokenHash: tokenHash(token), label }, at);
-  store.audit.add({ ...actor, action: 'token.create', detail: { id: record.id, role, label: label ?? null } }, at);
+  const record = await store.tokens.add({ role, tokenHash: tokenHash(token), label }, at);
+  await store.audit.add({ ...actor, action: 'token.create', detail: { id: record.id, role, label: label ?? null } }, at);
   return { token, role, id: record.id, record };
 }

@@ -3,30 +3,37 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { HubStore } from './store/index.ts';
-import { hubDatabasePath } from './app.ts';
+import { openStore } from './store/index.ts';
 import { SAMPLE_DIR } from './social/sample.ts';
-import { tempDir } from '../test/fixtures.ts';
+import { testStoreLocation } from '../test/stores.ts';
 
 const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url));
-let dir: ReturnType<typeof tempDir>;
-beforeEach(() => (dir = tempDir()));
-afterEach(() => dir.remove());
+/** The commands' store: a data dir (and a PostgreSQL database with BYLIV_TEST_STORE=postgres). */
+let location: Awaited<ReturnType<typeof testStoreLocation>>;
+beforeEach(async () => {
+  location = await testStoreLocation();
+});
+afterEach(async () => {
+  await location.dispose();
+});
+
+const dataDir = () => join(location.dataDir, 'data');
 
 const hub = (...args: string[]) => {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args, '--data-dir', join(dir.path, 'data')], { encoding: 'utf8' });
+  const database = location.database === undefined ? [] : ['--database', location.database];
+  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args, '--data-dir', dataDir(), ...database], { encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 };
 
 describe('byliv-hub import / sample', () => {
-  it('imports districts, the catalogue with the values, the site map; a broken CSV lists its rows and exits 1; usage errors exit 2', () => {
+  it('imports districts, the catalogue with the values, the site map; a broken CSV lists its rows and exits 1; usage errors exit 2', async () => {
     expect(hub('import', 'districts', join(SAMPLE_DIR, 'districts.geojson')).code).toBe(0);
     const values = hub('import', 'social-indicators', join(SAMPLE_DIR, 'social-indicators.csv'), '--catalogue', join(SAMPLE_DIR, 'catalogue.json'), '--sample');
     expect(values.code, values.stderr).toBe(0);
     expect(JSON.parse(values.stdout).imported).toBe(180);
     expect(hub('import', 'site-map', join(SAMPLE_DIR, 'site-map.geojson')).code).toBe(0);
 
-    const broken = join(dir.path, 'broken.csv');
+    const broken = join(location.dataDir, 'broken.csv');
     writeFileSync(broken, 'district;indicator;period;value;individuals\nlaerkevang;unemployment;2026-H2;5,1;x\n');
     const bad = hub('import', 'social-indicators', broken);
     expect(bad.code).toBe(1);
@@ -37,12 +44,12 @@ describe('byliv-hub import / sample', () => {
     expect(hub('import', 'boundaries', broken).code).toBe(2);
     expect(hub('sample', 'load', '--colour').code).toBe(2);
 
-    const store = HubStore.open(hubDatabasePath(join(dir.path, 'data')));
+    const store = await openStore({ dataDir: dataDir(), database: location.database });
     try {
-      expect(store.social.values()).toHaveLength(180);
-      expect(store.districts.districtOf('pets09')).toBe('laerkevang');
+      expect(await store.social.values()).toHaveLength(180);
+      expect(await store.districts.districtOf('pets09')).toBe('laerkevang');
     } finally {
-      store.close();
+      await store.close();
     }
   }, 60_000);
 

@@ -5,9 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { hubDatabasePath } from './app.ts';
 import { HubStore } from './store/index.ts';
-import { UsageError, dataDir } from './cli-common.ts';
+import { UsageError, dataDir, withStore } from './cli-common.ts';
 import { LOCAL_ACTOR } from './accounts.ts';
 import { importCatalogue, importDistricts, importSiteMap, importSocialValues, validateCatalogue, type CatalogueEntry, type ImportOutcome } from './social/index.ts';
 import { loadSampleData, SAMPLE_DIR } from './social/sample.ts';
@@ -73,14 +72,6 @@ function must<T, E extends object>(file: string, outcome: ImportOutcome<T, E>): 
   throw new Error([`${file}: ${outcome.reason}`, ...outcome.errors.map((e) => describe(e as Record<string, unknown>))].join('\n'));
 }
 
-function withStore<T>(dir: string, run: (store: HubStore) => T): T {
-  const store = HubStore.open(hubDatabasePath(dir));
-  try {
-    return run(store);
-  } finally {
-    store.close();
-  }
-}
 
 const audit = (store: HubStore, action: string, detail: Record<string, unknown>, at: Date) => store.audit.add({ ...LOCAL_ACTOR, action, detail }, at);
 
@@ -95,36 +86,36 @@ export async function importCommand(sub: string | undefined, args: string[]): Pr
       if (checked.errors.length > 0) throw new Error([`${v.catalogue}: the catalogue has ${checked.errors.length} problem(s); nothing was imported`, ...checked.errors.map((e) => describe({ ...e }))].join('\n'));
       catalogue = checked.entries;
     }
-    return withStore(v['data-dir']!, (store) => {
-      const result = must(files[0], importSocialValues(store, csv, { source: v.source ?? null, sample: v.sample!, catalogue }, at));
-      audit(store, 'social.values.import', { ...result, source: v.source ?? null, sample: v.sample, catalogue: catalogue?.map((e) => e.id) ?? [] }, at);
+    return withStore(v, async (store) => {
+      const result = must(files[0], await importSocialValues(store, csv, { source: v.source ?? null, sample: v.sample!, catalogue }, at));
+      await audit(store, 'social.values.import', { ...result, source: v.source ?? null, sample: v.sample, catalogue: catalogue?.map((e) => e.id) ?? [] }, at);
       print(result);
     });
   }
   if (sub === 'social-catalogue') {
     const { values: v, files } = parse(args, { source: { type: 'string' }, sample: { type: 'boolean', default: false } }, ['FILE.json']);
     const json = readJson(files[0]);
-    return withStore(v['data-dir']!, (store) => {
-      const result = must(files[0], importCatalogue(store, json, { source: v.source ?? null, sample: v.sample! }, at));
-      audit(store, 'social.catalogue.import', { ...result, source: v.source ?? null, sample: v.sample }, at);
+    return withStore(v, async (store) => {
+      const result = must(files[0], await importCatalogue(store, json, { source: v.source ?? null, sample: v.sample! }, at));
+      await audit(store, 'social.catalogue.import', { ...result, source: v.source ?? null, sample: v.sample }, at);
       print({ imported: result.indicators });
     });
   }
   if (sub === 'districts') {
     const { values: v, files } = parse(args, { source: { type: 'string' } }, ['FILE.geojson']);
     const json = readJson(files[0]);
-    return withStore(v['data-dir']!, (store) => {
-      const result = must(files[0], importDistricts(store, json, { source: v.source ?? null }, at));
-      audit(store, 'districts.import', { ...result, source: v.source ?? null }, at);
+    return withStore(v, async (store) => {
+      const result = must(files[0], await importDistricts(store, json, { source: v.source ?? null }, at));
+      await audit(store, 'districts.import', { ...result, source: v.source ?? null }, at);
       print(result);
     });
   }
   if (sub === 'site-map') {
     const { values: v, files } = parse(args, {}, ['FILE.geojson']);
     const json = readJson(files[0]);
-    return withStore(v['data-dir']!, (store) => {
-      const result = must(files[0], importSiteMap(store, json, at));
-      audit(store, 'site-map.import', result, at);
+    return withStore(v, async (store) => {
+      const result = must(files[0], await importSiteMap(store, json, at));
+      await audit(store, 'site-map.import', result, at);
       print(result);
     });
   }
@@ -135,15 +126,12 @@ export async function sampleCommand(sub: string | undefined, args: string[]): Pr
   if (sub !== 'load') throw new UsageError(`unknown command "sample${sub === undefined ? '' : ` ${sub}`}" (sample load)`);
   const { values: v } = parse(args, { 'skip-history': { type: 'boolean', default: false } }, []);
   const at = new Date();
-  const store = HubStore.open(hubDatabasePath(v['data-dir']!));
-  try {
+  await withStore(v, async (store) => {
     // The history first: it names the example square as sample data before the map mentions it.
     const history = v['skip-history'] ? null : await loadSampleHistory(store, { now: at });
-    const data = loadSampleData(store, at, SAMPLE_DIR);
-    audit(store, 'sample.load', { ...data, history }, at);
+    const data = await loadSampleData(store, at, SAMPLE_DIR);
+    await audit(store, 'sample.load', { ...data, history }, at);
     print({ sample: true, ...data, history });
     process.stderr.write('byliv-hub: loaded SAMPLE DATA (fictional numbers, Eksempel Kommune); real imports replace sample indicators\n');
-  } finally {
-    store.close();
-  }
+  });
 }

@@ -1,25 +1,31 @@
-/** byliv-hub user … as a process (through tsx), against a real data dir. */
+/** byliv-hub user … as a process (through tsx), against a real data dir (and a PostgreSQL database with BYLIV_TEST_STORE=postgres). */
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { HubStore } from './store/index.ts';
+import { openStore } from './store/index.ts';
 import { verifyPassword } from './auth/index.ts';
-import { hubDatabasePath } from './app.ts';
-import { tempDir } from '../test/fixtures.ts';
+import { testStoreLocation } from '../test/stores.ts';
 
 const cliPath = resolve(import.meta.dirname, 'cli.ts');
-let dir: ReturnType<typeof tempDir>;
-afterEach(() => dir?.remove());
+let location: Awaited<ReturnType<typeof testStoreLocation>> | undefined;
+afterEach(async () => {
+  await location?.dispose();
+  location = undefined;
+});
+
+/** The data dir the commands are given: one that does not exist yet. */
+const dataDir = () => join(location!.dataDir, 'hub');
 
 function cli(args: string[], env: Record<string, string> = {}) {
   const { BYLIV_PASSWORD: _, ...inherited } = process.env;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', cliPath, ...args, '--data-dir', join(dir.path, 'hub')], { encoding: 'utf8', env: { ...inherited, ...env } });
+  const database = location!.database === undefined ? [] : ['--database', location!.database];
+  const r = spawnSync(process.execPath, ['--import', 'tsx', cliPath, ...args, '--data-dir', dataDir(), ...database], { encoding: 'utf8', env: { ...inherited, ...env } });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 describe('byliv-hub user', () => {
   it('adds users with a given or a generated password (hashed), lists and disables them; mistakes exit 2 with the usage', async () => {
-    dir = tempDir();
+    location = await testStoreLocation();
     const generated = cli(['user', 'add', '--username', 'anna', '--role', 'admin']);
     expect(generated.status, generated.stderr).toBe(0);
     const anna = JSON.parse(generated.stdout) as { username: string; role: string; password: string };
@@ -48,10 +54,10 @@ describe('byliv-hub user', () => {
     const { users } = JSON.parse(cli(['user', 'list']).stdout) as { users: { username: string; disabledAt: string | null }[] };
     expect(users.map((u) => [u.username, u.disabledAt === null])).toEqual([['anna', true], ['bo', false]]);
 
-    const store = HubStore.open(hubDatabasePath(join(dir.path, 'hub')));
-    const hash = store.users.credentials('anna')!.passwordHash;
-    store.close();
+    const store = await openStore({ dataDir: dataDir(), database: location.database });
+    const hash = (await store.users.credentials('anna'))!.passwordHash;
+    await store.close();
     expect(hash).toMatch(/^scrypt\$/);
     expect(await verifyPassword(anna.password, hash)).toBe(true);
-  }, 30_000);
+  }, 60_000); // eleven CLI processes, each loading tsx and the whole hub: ~2.5 s apiece on a busy 2-core box
 });

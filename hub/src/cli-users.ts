@@ -2,12 +2,11 @@
  * byliv-hub user …: sign-in accounts for the dashboard (the first admin is made here; later
  * ones can also be made in the dashboard by an admin).
  */
-import { ROLES, HubStore, type Role } from './store/index.ts';
+import { ROLES, type Role } from './store/index.ts';
 import { Password, Username } from './store/users.ts';
 import { newPassword } from './auth/index.ts';
 import { addUser, disableUser, LOCAL_ACTOR } from './accounts.ts';
-import { hubDatabasePath } from './app.ts';
-import { UsageError, dataDir, parse } from './cli-common.ts';
+import { UsageError, dataDir, parse, withStore } from './cli-common.ts';
 
 export const USERS_USAGE = `  byliv-hub user add --username U --role admin|planner|researcher [--data-dir DIR]
       adds a dashboard user; the password comes from $BYLIV_PASSWORD (at least 12 characters),
@@ -26,19 +25,6 @@ function username(value: string | undefined): string {
   return parsed.data;
 }
 
-function withStore<T>(dir: string, run: (store: HubStore) => T): T {
-  const store = HubStore.open(hubDatabasePath(dir));
-  const close = () => store.close();
-  try {
-    const result = run(store);
-    if (result instanceof Promise) return result.finally(close) as T;
-    close();
-    return result;
-  } catch (error) {
-    close();
-    throw error;
-  }
-}
 
 async function add(args: string[]): Promise<void> {
   const v = parse(args, { ...dataDir, username: { type: 'string' }, role: { type: 'string' } });
@@ -51,28 +37,28 @@ async function add(args: string[]): Promise<void> {
     if (!parsed.success) throw new UsageError(`$BYLIV_PASSWORD: ${parsed.error.issues[0].message}`);
   }
   const password = given ?? newPassword();
-  await withStore(v['data-dir']!, async (store) => {
+  await withStore(v, async (store) => {
     const user = await addUser(store, { username: name, role: v.role as Role, password }, LOCAL_ACTOR);
-    if (!user) throw new Error(`the username ${name} is taken${store.users.get(name)?.disabledAt ? ' (by a disabled user)' : ''}`);
+    if (!user) throw new Error(`the username ${name} is taken${(await store.users.get(name))?.disabledAt ? ' (by a disabled user)' : ''}`);
     // A password the caller chose is not echoed; a generated one is shown this once.
     print(given === undefined ? { username: user.username, role: user.role, password } : { username: user.username, role: user.role });
   });
 }
 
-function disable(args: string[]): void {
+async function disable(args: string[]): Promise<void> {
   const v = parse(args, { ...dataDir, username: { type: 'string' } });
   const name = username(v.username);
-  withStore(v['data-dir']!, (store) => {
-    const user = store.users.get(name);
+  await withStore(v, async (store) => {
+    const user = await store.users.get(name);
     if (!user) throw new Error(`no user ${name} (byliv-hub user list)`);
-    if (!user.disabledAt) disableUser(store, name, LOCAL_ACTOR);
-    print(store.users.get(name));
+    if (!user.disabledAt) await disableUser(store, name, LOCAL_ACTOR);
+    print(await store.users.get(name));
   });
 }
 
-function list(args: string[]): void {
+async function list(args: string[]): Promise<void> {
   const v = parse(args, { ...dataDir });
-  withStore(v['data-dir']!, (store) => print({ users: store.users.list() }));
+  await withStore(v, async (store) => print({ users: await store.users.list() }));
 }
 
 export async function userCommand(sub: string | undefined, args: string[]): Promise<void> {

@@ -13,7 +13,7 @@ export * from './hourly.ts';
 export * from './subject.ts';
 export * from './indicators.ts';
 export * from './series.ts';
-export { resolveSubject, loadBins, listSubjects, type SubjectEntry, UnknownSubjectError, SubjectSyntaxError, type ClassFilter, type ResolvedSubject, type SiteSource, type LoadedBins, type FeatureMissing } from './query.ts';
+export { resolveSubject, loadBins, listSubjects, installationFeatures, type SubjectEntry, UnknownSubjectError, SubjectSyntaxError, type ClassFilter, type ResolvedSubject, type SiteSource, type LoadedBins, type FeatureMissing } from './query.ts';
 
 export interface HourlyRecordOptions extends HourlyOptions {
   /** Which movement class passers/forward/backward/entries/exits count (default all). */
@@ -36,9 +36,9 @@ export interface SubjectHours {
  * `toMs` (exclusive). Throws UnknownSubjectError (no such site/zone/…), SubjectSyntaxError
  * (an unreadable subject string) or RangeError (stayMinSeconds not a histogram edge).
  */
-export function subjectHours(store: HubStore, subject: Subject | string, fromMs: number, toMs: number, options: HourlyRecordOptions = {}): SubjectHours {
-  const resolved = resolveSubject(store, subject, fromMs, toMs);
-  const loaded = loadBins(store, resolved, fromMs, toMs, options.class ?? 'all', options.featureMissing ?? 'unobserved');
+export async function subjectHours(store: HubStore, subject: Subject | string, fromMs: number, toMs: number, options: HourlyRecordOptions = {}): Promise<SubjectHours> {
+  const resolved = await resolveSubject(store, subject, fromMs, toMs);
+  const loaded = await loadBins(store, resolved, fromMs, toMs, options.class ?? 'all', options.featureMissing ?? 'unobserved');
   return {
     subject: resolved,
     cameras: loaded.cameras,
@@ -49,6 +49,6 @@ export function subjectHours(store: HubStore, subject: Subject | string, fromMs:
 }
 
 /** Hour records of a subject (values scaled to the full hour; null where the hour was not observed). */
-export function hourlyRecords(store: HubStore, subject: Subject | string, fromMs: number, toMs: number, options: HourlyRecordOptions = {}): HourRecord[] {
-  return subjectHours(store, subject, fromMs, toMs, options).hours;
+export async function hourlyRecords(store: HubStore, subject: Subject | string, fromMs: number, toMs: number, options: HourlyRecordOptions = {}): Promise<HourRecord[]> {
+  return (await subjectHours(store, subject, fromMs, toMs, options)).hours;
 }

@@ -1,6 +1,6 @@
 /**
  * The only I/O of the indicators: which cameras, lines and zones a subject covers, and their
- * stored bins as plain BinCounts rows (SQL on the hub's tables).
+ * stored bins as plain BinCounts rows (read through the store's repositories).
  *
  * - line/zone: that feature of that camera (in a scene of the camera or in its data).
  * - site: every camera of the site that sent bins in the range; all its lines and zones.
@@ -11,8 +11,7 @@
  * did not count it (the edge sends every feature of its scene in every bin): it observed
  * nothing of the subject.
  */
-import type { HubStore } from '../store/index.ts';
-import type { Db } from '../store/database.ts';
+import type { HubStore, SceneFeatureRow } from '../store/index.ts';
 import type { BinCounts } from './hourly.ts';
 import { formatSubject, parseSubject, subjectId, type Subject, type SubjectKind } from './subject.ts';
 
@@ -54,57 +53,38 @@ export interface LoadedBins {
 /** Bins may last up to a day: those starting this long before `from` can reach into it. */
 const LOOKBACK_MS = 86_400_000;
 
-const sceneName = (db: Db, table: 'scene_lines' | 'scene_zones', site: string, camera: string, id: string) =>
-  db
-    .prepare(`SELECT f.name FROM ${table} f JOIN scenes s ON s.id = f.scene_id WHERE s.site = ? AND s.camera = ? AND ${table === 'scene_lines' ? 'f.line_id' : 'f.zone_id'} = ? ORDER BY s.valid_from DESC, s.version DESC LIMIT 1`)
-    .get(site, camera, id) as { name: string | null } | undefined;
-
-function camerasWithBins(db: Db, site: string, fromMs: number, toMs: number): string[] {
-  return db
-    .prepare('SELECT DISTINCT camera FROM count_bins WHERE site = ? AND bin_start_ms >= ? AND bin_start_ms < ? ORDER BY camera')
-    .pluck()
-    .all(site, fromMs - LOOKBACK_MS, toMs) as string[];
+async function siteName(store: HubStore, site: string): Promise<string> {
+  return (await store.cameras.siteName(site)) || site;
 }
 
-function siteName(db: Db, site: string): string {
-  return ((db.prepare('SELECT name FROM sites WHERE site = ?').pluck().get(site) as string | null | undefined) ?? null) || site;
-}
-
-const siteSource = (db: Db, site: string, fromMs: number, toMs: number): SiteSource => ({
+const siteSource = async (store: HubStore, site: string, fromMs: number, toMs: number): Promise<SiteSource> => ({
   site,
-  cameras: camerasWithBins(db, site, fromMs, toMs),
+  cameras: await store.bins.camerasWithBins(site, fromMs - LOOKBACK_MS, toMs),
   lines: 'all',
   zones: 'all',
   passers: 'auto',
 });
 
 /** Finds what a subject covers in [fromMs, toMs); throws UnknownSubjectError or SubjectSyntaxError. */
-export function resolveSubject(store: HubStore, subject: Subject | string, fromMs: number, toMs: number): ResolvedSubject {
+export async function resolveSubject(store: HubStore, subject: Subject | string, fromMs: number, toMs: number): Promise<ResolvedSubject> {
   let s: Subject;
   if (typeof subject === 'string') {
     const parsed = parseSubject(subject);
     if (!parsed.ok) throw new SubjectSyntaxError(parsed.reason);
     s = parsed.subject;
   } else s = subject;
-  const db = store.db;
   const base = { subject: s, text: formatSubject(s), kind: s.kind, id: subjectId(s) };
 
   switch (s.kind) {
     case 'site': {
-      if (!store.cameras.hasSite(s.site)) throw new UnknownSubjectError(`no site ${s.site} is known`);
-      return { ...base, name: siteName(db, s.site), sources: [siteSource(db, s.site, fromMs, toMs)] };
+      if (!(await store.cameras.hasSite(s.site))) throw new UnknownSubjectError(`no site ${s.site} is known`);
+      return { ...base, name: await siteName(store, s.site), sources: [await siteSource(store, s.site, fromMs, toMs)] };
     }
     case 'line':
     case 'zone': {
-      if (!store.cameras.get(s.site, s.camera)) throw new UnknownSubjectError(`no camera ${s.camera} is registered at site ${s.site}`);
-      const table = s.kind === 'line' ? 'scene_lines' : 'scene_zones';
-      const inScene = sceneName(db, table, s.site, s.camera, s.feature);
-      const inData =
-        inScene ??
-        (s.kind === 'line'
-          ? db.prepare('SELECT 1 FROM count_bins b JOIN line_counts l ON l.batch_id = b.batch_id WHERE b.site = ? AND b.camera = ? AND l.line_id = ? LIMIT 1')
-          : db.prepare('SELECT 1 FROM count_bins b JOIN zone_bins z ON z.batch_id = b.batch_id WHERE b.site = ? AND b.camera = ? AND z.zone_id = ? LIMIT 1')
-        ).get(s.site, s.camera, s.feature);
+      if (!(await store.cameras.get(s.site, s.camera))) throw new UnknownSubjectError(`no camera ${s.camera} is registered at site ${s.site}`);
+      const inScene = await store.scenes.featureName(s.site, s.camera, s.kind, s.feature);
+      const inData = inScene !== undefined || (await store.bins.hasFeature(s.site, s.camera, s.kind, s.feature));
       if (!inData) throw new UnknownSubjectError(`camera ${s.site}/${s.camera} has no ${s.kind} ${s.feature} (in no scene and no data)`);
       const key = new Set([`${s.camera}/${s.feature}`]);
       return {
@@ -114,15 +94,9 @@ export function resolveSubject(store: HubStore, subject: Subject | string, fromM
       };
     }
     case 'installation': {
-      const inst = store.installations.get(s.installation);
+      const inst = await store.installations.get(s.installation);
       if (!inst) throw new UnknownSubjectError(`no installation ${s.installation} is known`);
-      const features = db
-        .prepare(
-          `SELECT 'line' AS kind, s.site, s.camera, f.line_id AS id FROM scene_lines f JOIN scenes s ON s.id = f.scene_id WHERE f.installation = @id
-           UNION SELECT 'zone', s.site, s.camera, f.zone_id FROM scene_zones f JOIN scenes s ON s.id = f.scene_id WHERE f.installation = @id
-           ORDER BY 2, 3, 4`,
-        )
-        .all({ id: s.installation }) as { kind: 'line' | 'zone'; site: string; camera: string; id: string }[];
+      const features = installationFeatures(await store.scenes.features({ installation: s.installation }));
       const hasLines = features.some((f) => f.kind === 'line');
       const bySite = new Map<string, SiteSource>();
       for (const f of features) {
@@ -134,20 +108,22 @@ export function resolveSubject(store: HubStore, subject: Subject | string, fromM
       return { ...base, name: inst.name, sources: [...bySite.values()] };
     }
     case 'district': {
-      const row = db.prepare('SELECT name FROM districts WHERE id = ?').get(s.district) as { name: string } | undefined;
-      const sites = db.prepare('SELECT site FROM site_districts WHERE district = ? ORDER BY site').pluck().all(s.district) as string[];
-      if (!row && sites.length === 0) throw new UnknownSubjectError(`no district ${s.district} is known`);
-      return { ...base, name: row?.name ?? s.district, sources: sites.map((site) => siteSource(db, site, fromMs, toMs)) };
+      const district = await store.districts.get(s.district);
+      const sites = district?.sites ?? (await store.districts.sitesOf(s.district));
+      if (!district && sites.length === 0) throw new UnknownSubjectError(`no district ${s.district} is known`);
+      const sources: SiteSource[] = [];
+      for (const site of sites) sources.push(await siteSource(store, site, fromMs, toMs));
+      return { ...base, name: district?.name ?? s.district, sources };
     }
   }
 }
 
-interface BinRow {
-  batchId: string;
-  camera: string;
-  binStartMs: number;
-  binSeconds: number;
-  gapSeconds: number;
+/** The distinct lines and zones an installation's scenes name, by site, camera and id. */
+export function installationFeatures(rows: readonly SceneFeatureRow[]): { kind: 'line' | 'zone'; site: string; camera: string; id: string }[] {
+  const byKey = new Map<string, { kind: 'line' | 'zone'; site: string; camera: string; id: string }>();
+  for (const r of rows) byKey.set(`${r.kind}|${r.site}|${r.camera}|${r.id}`, { kind: r.kind, site: r.site, camera: r.camera, id: r.id });
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return [...byKey.values()].sort((a, b) => cmp(a.site, b.site) || cmp(a.camera, b.camera) || cmp(a.id, b.id) || cmp(a.kind, b.kind));
 }
 
 /**
@@ -159,29 +135,14 @@ export type FeatureMissing = 'unobserved' | 'zero';
 const wants = (set: Set<string> | 'all', key: string) => set === 'all' || set.has(key);
 
 /** The bins of a resolved subject that may reach into [fromMs, toMs), one BinCounts per stored bin. */
-export function loadBins(store: HubStore, resolved: ResolvedSubject, fromMs: number, toMs: number, cls: ClassFilter = 'all', featureMissing: FeatureMissing = 'unobserved'): LoadedBins {
-  const db = store.db;
-  const range = { from: fromMs - LOOKBACK_MS, to: toMs };
-  const classSql = (alias: string) => (cls === 'all' ? '' : `AND ${alias}.class = @cls`);
-  const where = 'b.site = @site AND b.camera = @camera AND b.bin_start_ms >= @from AND b.bin_start_ms < @to';
-  const binsSql = db.prepare(
-    `SELECT b.batch_id AS batchId, b.camera, b.bin_start_ms AS binStartMs, b.bin_seconds AS binSeconds, b.gap_seconds AS gapSeconds FROM count_bins b WHERE ${where}`,
-  );
-  const linesSql = db.prepare(
-    `SELECT l.batch_id AS batchId, l.line_id AS id, SUM(l.forward) AS forward, SUM(l.backward) AS backward
-     FROM count_bins b JOIN line_counts l ON l.batch_id = b.batch_id WHERE ${where} ${classSql('l')} GROUP BY l.batch_id, l.line_id`,
-  );
-  const zoneCountsSql = db.prepare(
-    `SELECT zc.batch_id AS batchId, zc.zone_id AS id, SUM(zc.entries) AS entries, SUM(zc.exits) AS exits
-     FROM count_bins b JOIN zone_counts zc ON zc.batch_id = b.batch_id WHERE ${where} ${classSql('zc')} GROUP BY zc.batch_id, zc.zone_id`,
-  );
-  const zoneBinsSql = db.prepare(
-    `SELECT zb.batch_id AS batchId, zb.zone_id AS id, zb.person_seconds AS personSeconds, zb.occupancy_max AS occupancyMax, zb.dwell_histogram AS dwell
-     FROM count_bins b JOIN zone_bins zb ON zb.batch_id = b.batch_id WHERE ${where}`,
-  );
-  const siteHasSceneLines = db.prepare('SELECT 1 FROM scene_lines f JOIN scenes s ON s.id = f.scene_id WHERE s.site = ? LIMIT 1');
-  const siteHasSceneZones = db.prepare('SELECT 1 FROM scene_zones f JOIN scenes s ON s.id = f.scene_id WHERE s.site = ? LIMIT 1');
-
+export async function loadBins(
+  store: HubStore,
+  resolved: ResolvedSubject,
+  fromMs: number,
+  toMs: number,
+  cls: ClassFilter = 'all',
+  featureMissing: FeatureMissing = 'unobserved',
+): Promise<LoadedBins> {
   const bins: BinCounts[] = [];
   const cameras: string[] = [];
   let hasLines = false;
@@ -190,14 +151,14 @@ export function loadBins(store: HubStore, resolved: ResolvedSubject, fromMs: num
     const perSite: { bin: BinCounts; lineSum: number; entrySum: number }[] = [];
     // `camera/id` keys: an explicit feature set (line, zone, installation) must be in a bin for the bin to count
     const explicit = (set: Set<string> | 'all', camera: string) => (set === 'all' ? 0 : [...set].filter((k) => k.startsWith(`${camera}/`)).length);
-    let siteLines = src.lines === 'all' ? siteHasSceneLines.get(src.site) !== undefined : src.lines.size > 0;
-    hasZones ||= src.zones === 'all' ? siteHasSceneZones.get(src.site) !== undefined : src.zones.size > 0;
+    let siteLines = src.lines === 'all' ? await store.scenes.siteHas(src.site, 'line') : src.lines.size > 0;
+    hasZones ||= src.zones === 'all' ? await store.scenes.siteHas(src.site, 'zone') : src.zones.size > 0;
     for (const camera of src.cameras) {
       cameras.push(`${src.site}/${camera}`);
-      const p = { site: src.site, camera, ...range, ...(cls === 'all' ? {} : { cls }) };
+      const rows = await store.bins.cameraRows(src.site, camera, fromMs - LOOKBACK_MS, toMs, cls);
       const byBatch = new Map<string, { bin: BinCounts; lineSum: number; entrySum: number; present: number }>();
       const expected = explicit(src.lines, camera) + explicit(src.zones, camera);
-      for (const r of binsSql.all(p) as BinRow[]) {
+      for (const r of rows.bins) {
         const bin: BinCounts = {
           camera: `${src.site}/${camera}`,
           binStartMs: r.binStartMs,
@@ -216,7 +177,7 @@ export function loadBins(store: HubStore, resolved: ResolvedSubject, fromMs: num
         byBatch.set(r.batchId, entry);
         perSite.push(entry);
       }
-      for (const r of linesSql.all(p) as { batchId: string; id: string; forward: number; backward: number }[]) {
+      for (const r of rows.lines) {
         const e = byBatch.get(r.batchId);
         if (!e || !wants(src.lines, `${camera}/${r.id}`)) continue;
         siteLines = true;
@@ -225,14 +186,14 @@ export function loadBins(store: HubStore, resolved: ResolvedSubject, fromMs: num
         e.bin.backward += r.backward;
         e.lineSum += r.forward + r.backward;
       }
-      for (const r of zoneCountsSql.all(p) as { batchId: string; id: string; entries: number; exits: number }[]) {
+      for (const r of rows.zoneCounts) {
         const e = byBatch.get(r.batchId);
         if (!e || !wants(src.zones, `${camera}/${r.id}`)) continue;
         e.bin.entries += r.entries;
         e.bin.exits += r.exits;
         e.entrySum += r.entries;
       }
-      for (const r of zoneBinsSql.all({ site: src.site, camera, ...range }) as { batchId: string; id: string; personSeconds: number; occupancyMax: number; dwell: string }[]) {
+      for (const r of rows.zoneBins) {
         const e = byBatch.get(r.batchId);
         if (!e || !wants(src.zones, `${camera}/${r.id}`)) continue;
         hasZones = true;
@@ -280,43 +241,27 @@ export interface SubjectEntry {
  * named by the newest, plus features seen in the data since `dataSinceMs`), installations
  * and districts. With `site`: only that site's subjects and the districts holding it.
  */
-export function listSubjects(store: HubStore, site: string | undefined, dataSinceMs: number): SubjectEntry[] {
-  const db = store.db;
-  const sites = site === undefined ? store.cameras.sites().map((s) => s.site) : [site];
+export async function listSubjects(store: HubStore, site: string | undefined, dataSinceMs: number): Promise<SubjectEntry[]> {
+  const sites = site === undefined ? (await store.cameras.sites()).map((s) => s.site) : [site];
   const out: SubjectEntry[] = [];
   for (const s of sites) {
-    out.push({ subject: `site:${s}`, kind: 'site', name: siteName(db, s), site: s });
+    out.push({ subject: `site:${s}`, kind: 'site', name: await siteName(store, s), site: s });
     const features = new Map<string, SubjectEntry>();
-    const scene = db
-      .prepare(
-        `SELECT 'zone' AS kind, s.camera, f.zone_id AS id, f.name, f.installation, s.valid_from AS validFrom, s.version FROM scene_zones f JOIN scenes s ON s.id = f.scene_id WHERE s.site = @site
-         UNION ALL SELECT 'line', s.camera, f.line_id, f.name, f.installation, s.valid_from, s.version FROM scene_lines f JOIN scenes s ON s.id = f.scene_id WHERE s.site = @site
-         ORDER BY validFrom, version`,
-      )
-      .all({ site: s }) as { kind: 'zone' | 'line'; camera: string; id: string; name: string | null; installation: string | null }[];
+    const scene = await store.scenes.features({ site: s });
     // oldest first: the newest version's name and installation win
     for (const f of scene) {
       const text = `${f.kind}:${s}/${f.camera}/${f.id}`;
       features.set(text, { subject: text, kind: f.kind, name: f.name ?? f.id, site: s, camera: f.camera, ...(f.installation ? { installation: f.installation } : {}) });
     }
-    const seen = db
-      .prepare(
-        `SELECT DISTINCT 'zone' AS kind, b.camera, z.zone_id AS id FROM count_bins b JOIN zone_bins z ON z.batch_id = b.batch_id WHERE b.site = @site AND b.bin_start_ms >= @since
-         UNION SELECT DISTINCT 'line', b.camera, l.line_id FROM count_bins b JOIN line_counts l ON l.batch_id = b.batch_id WHERE b.site = @site AND b.bin_start_ms >= @since`,
-      )
-      .all({ site: s, since: dataSinceMs }) as { kind: 'zone' | 'line'; camera: string; id: string }[];
+    const seen = await store.bins.featuresSeen(s, dataSinceMs);
     for (const f of seen) {
       const text = `${f.kind}:${s}/${f.camera}/${f.id}`;
       if (!features.has(text)) features.set(text, { subject: text, kind: f.kind, name: f.id, site: s, camera: f.camera });
     }
     out.push(...[...features.values()].sort((a, b) => (a.kind === b.kind ? a.subject.localeCompare(b.subject) : a.kind === 'zone' ? -1 : 1)));
-    for (const i of store.installations.list(s)) out.push({ subject: `installation:${i.id}`, kind: 'installation', name: i.name, site: s });
+    for (const i of await store.installations.list(s)) out.push({ subject: `installation:${i.id}`, kind: 'installation', name: i.name, site: s });
   }
-  const districts = (
-    site === undefined
-      ? db.prepare('SELECT id, name FROM districts ORDER BY name, id').all()
-      : db.prepare('SELECT d.id, d.name FROM districts d JOIN site_districts sd ON sd.district = d.id WHERE sd.site = ? ORDER BY d.name, d.id').all(site)
-  ) as { id: string; name: string }[];
+  const districts = await store.districts.named(site);
   for (const d of districts) out.push({ subject: `district:${d.id}`, kind: 'district', name: d.name, site: null });
   return out;
 }

@@ -5,7 +5,7 @@
  * batch and sends it again later, which the batchId makes harmless.
  */
 import { CameraStatus, CountBatch, describeIssues, parseTopic, type ParsedTopic } from '@byliv/protocol';
-import type { HubStore } from '../store/index.ts';
+import type { DeadLetterInput, HubStore, IngestWrite, IngestWriteResult } from '../store/index.ts';
 
 export const DEFAULT_MAX_PAYLOAD_BYTES = 256 * 1024;
 
@@ -38,6 +38,9 @@ class Rejected extends Error {}
 
 const MAX_REASON_CHARS = 2000;
 
+/** A message read and checked: what to write, or why it is refused. */
+type Decision = { write: IngestWrite } | { rejected: string } | { failed: Error };
+
 export class Ingest {
   private readonly store: HubStore;
   private readonly clock: () => Date;
@@ -50,19 +53,9 @@ export class Ingest {
     this.maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
   }
 
-  handle(message: InboundMessage): IngestOutcome {
-    let outcome: IngestOutcome;
-    try {
-      outcome = this.accept(message);
-    } catch (error) {
-      outcome = error instanceof Rejected ? this.deadLetter(message, error.message) : { kind: 'failed', error: asError(error) };
-    }
-    try {
-      this.options.onOutcome?.(outcome, message);
-    } catch {
-      // a logger's failure is not the message's
-    }
-    return outcome;
+  /** One message on its own: its outcome once it is stored (or refused). Never rejects. */
+  async handle(message: InboundMessage): Promise<IngestOutcome> {
+    return (await this.process([message]))[0];
   }
 
   /**
@@ -74,73 +67,122 @@ export class Ingest {
   submit(message: InboundMessage): Promise<IngestOutcome> {
     return new Promise((resolve) => {
       this.pending.push({ message, resolve });
-      if (this.pending.length === 1) setImmediate(() => this.flush());
+      if (this.pending.length === 1) setImmediate(() => void this.flush());
     });
   }
 
-  private flush(): void {
+  private async flush(): Promise<void> {
     const group = this.pending;
     this.pending = [];
-    let outcomes: IngestOutcome[];
-    try {
-      outcomes = this.store.db.transaction(() => group.map((g) => this.handle(g.message)))();
-    } catch (error) {
-      outcomes = group.map(() => ({ kind: 'failed', error: asError(error) }));
-    }
+    const outcomes = await this.process(group.map((g) => g.message));
     group.forEach((g, i) => g.resolve(outcomes[i]));
   }
 
   /** Records a message that will not be taken; `failed` if even that cannot be written. */
-  deadLetter(message: InboundMessage, reason: string): IngestOutcome {
-    const cut = reason.length > MAX_REASON_CHARS ? `${reason.slice(0, MAX_REASON_CHARS)}…` : reason;
-    try {
-      const deadLetterId = this.store.deadLetters.add({ topic: message.topic, reason: cut, payload: message.payload, sender: message.sender }, this.clock());
-      return { kind: 'dead-letter', reason: cut, deadLetterId };
-    } catch (error) {
-      return { kind: 'failed', error: asError(error) };
-    }
+  async deadLetter(message: InboundMessage, reason: string): Promise<IngestOutcome> {
+    return (await this.write([message], [{ rejected: reason }]))[0];
   }
 
-  private accept(message: InboundMessage): IngestOutcome {
+  private async process(messages: readonly InboundMessage[]): Promise<IngestOutcome[]> {
+    const decisions: Decision[] = [];
+    for (const message of messages) {
+      try {
+        decisions.push({ write: await this.accept(message) });
+      } catch (error) {
+        decisions.push(error instanceof Rejected ? { rejected: error.message } : { failed: asError(error) });
+      }
+    }
+    return this.write(messages, decisions);
+  }
+
+  private async write(messages: readonly InboundMessage[], decisions: readonly Decision[]): Promise<IngestOutcome[]> {
+    // The store could not even be read for these (a lookup failed): they are not written.
+    const writes = decisions.map((d, i): IngestWrite | null =>
+      'write' in d ? d.write : 'rejected' in d ? { kind: 'dead-letter', letter: this.letter(messages[i], d.rejected) } : null,
+    );
+    const toWrite = writes.filter((w): w is IngestWrite => w !== null);
+    let outcomes: IngestOutcome[];
+    try {
+      const results = toWrite.length > 0 ? await this.store.ingestWrites.apply(toWrite, this.clock()) : [];
+      let next = 0;
+      outcomes = [];
+      for (const [i, w] of writes.entries()) {
+        const d = decisions[i];
+        outcomes.push(w === null ? { kind: 'failed', error: (d as { failed: Error }).failed } : await this.outcomeOf(results[next++], w, messages[i]));
+      }
+    } catch (error) {
+      outcomes = messages.map(() => ({ kind: 'failed', error: asError(error) }));
+    }
+    outcomes.forEach((outcome, i) => {
+      try {
+        this.options.onOutcome?.(outcome, messages[i]);
+      } catch {
+        // a logger's failure is not the message's
+      }
+    });
+    return outcomes;
+  }
+
+  private async outcomeOf(result: IngestWriteResult, write: IngestWrite, message: InboundMessage): Promise<IngestOutcome> {
+    if (result.kind === 'failed') return { kind: 'failed', error: result.error };
+    if (result.kind === 'dead-letter') return { kind: 'dead-letter', reason: (write as { letter: DeadLetterInput }).letter.reason, deadLetterId: result.id };
+    if (result.kind === 'status') {
+      const { status } = write as { status: { site: string; camera: string } };
+      return { kind: 'status', site: status.site, camera: status.camera, kept: result.kept };
+    }
+    const { batch } = write as { batch: { batchId: string } };
+    if (result.outcome.kind === 'stored') return { kind: 'stored', batchId: batch.batchId };
+    if (result.outcome.kind === 'too-old') {
+      // Its hour was already rolled up (retention): storing it now would count it twice.
+      const reason = `batch ${batch.batchId} is older than the camera's retention horizon ${result.outcome.horizon}: that time is already rolled up, so it was not stored`;
+      const deadLetterId = await this.store.deadLetters.add(this.letter(message, reason), this.clock());
+      return { kind: 'dead-letter', reason, deadLetterId };
+    }
+    if (!result.outcome.sameContent) {
+      // Still acknowledged (resending will not change anything), but visible to an operator.
+      await this.store.deadLetters.add(this.letter(message, `duplicate batchId "${batch.batchId}" with different counts: the first copy is kept`), this.clock());
+    }
+    return { kind: 'duplicate', batchId: batch.batchId, sameContent: result.outcome.sameContent };
+  }
+
+  private letter(message: InboundMessage, reason: string): DeadLetterInput {
+    const cut = reason.length > MAX_REASON_CHARS ? `${reason.slice(0, MAX_REASON_CHARS)}…` : reason;
+    return { topic: message.topic, reason: cut, payload: message.payload, sender: message.sender };
+  }
+
+  private async accept(message: InboundMessage): Promise<IngestWrite> {
     const { topic, payload } = message;
     if (payload.length > this.maxPayloadBytes) throw new Rejected(`payload too large: ${payload.length} bytes, the limit is ${this.maxPayloadBytes}`);
     const parsed = parseTopic(topic);
     if (!parsed) throw new Rejected(`not a Byliv topic: expected byliv/v1/{site}/{camera}/counts or …/status`);
     const json = parseJson(payload);
-    return parsed.kind === 'counts' ? this.acceptBatch(parsed, json, message) : this.acceptStatus(parsed, json);
+    return parsed.kind === 'counts' ? this.acceptBatch(parsed, json) : this.acceptStatus(parsed, json);
   }
 
-  private acceptBatch(topic: ParsedTopic, json: unknown, message: InboundMessage): IngestOutcome {
+  private async acceptBatch(topic: ParsedTopic, json: unknown): Promise<IngestWrite> {
     const result = CountBatch.safeParse(json);
     if (!result.success) throw new Rejected(`not a valid CountBatch:\n${describeIssues(result.error)}`);
     const batch = result.data;
-    this.checkOwner(topic, batch);
+    await this.checkOwner(topic, batch);
     if (batch.quality.gapSeconds > batch.binSeconds) {
       throw new Rejected(`quality.gapSeconds (${batch.quality.gapSeconds}) is longer than the bin (binSeconds ${batch.binSeconds})`);
     }
-    const outcome = this.store.bins.insert(batch, this.clock());
-    if (outcome.kind === 'stored') return { kind: 'stored', batchId: batch.batchId };
-    if (!outcome.sameContent) {
-      // Still acknowledged (resending will not change anything), but visible to an operator.
-      this.deadLetter(message, `duplicate batchId "${batch.batchId}" with different counts: the first copy is kept`);
-    }
-    return { kind: 'duplicate', batchId: batch.batchId, sameContent: outcome.sameContent };
+    return { kind: 'batch', batch };
   }
 
-  private acceptStatus(topic: ParsedTopic, json: unknown): IngestOutcome {
+  private async acceptStatus(topic: ParsedTopic, json: unknown): Promise<IngestWrite> {
     const result = CameraStatus.safeParse(json);
     if (!result.success) throw new Rejected(`not a valid CameraStatus:\n${describeIssues(result.error)}`);
-    this.checkOwner(topic, result.data);
-    const kept = this.store.statuses.add(result.data, this.clock());
-    return { kind: 'status', site: topic.site, camera: topic.camera, kept };
+    await this.checkOwner(topic, result.data);
+    return { kind: 'status', status: result.data };
   }
 
   /** The payload must be for the camera its topic names, and that camera must be registered. */
-  private checkOwner(topic: ParsedTopic, payload: { site: string; camera: string }): void {
+  private async checkOwner(topic: ParsedTopic, payload: { site: string; camera: string }): Promise<void> {
     if (payload.site !== topic.site || payload.camera !== topic.camera) {
       throw new Rejected(`payload is for ${payload.site}/${payload.camera} but was published on the topic of ${topic.site}/${topic.camera}`);
     }
-    if (!this.store.cameras.get(topic.site, topic.camera)) throw new Rejected(`unregistered camera ${topic.site}/${topic.camera}`);
+    if (!(await this.store.cameras.get(topic.site, topic.camera))) throw new Rejected(`unregistered camera ${topic.site}/${topic.camera}`);
   }
 }
 

@@ -30,24 +30,16 @@ export async function loadSampleHistory(store: HubStore, options: { now: Date; w
   // Midnight UTC of the middle day: a date a planner would write down.
   const installedAtMs = Math.floor((fromMs + toMs) / 2 / DAY_MS) * DAY_MS;
 
-  store.cameras.ensureSite(SAMPLE_SITE, options.now, SAMPLE_SITE_NAME);
-  if (!store.cameras.get(SAMPLE_SITE, SAMPLE_CAMERA)) await addCamera(store, SAMPLE_SITE, SAMPLE_CAMERA, options.now);
-  store.installations.upsert(
+  await store.cameras.ensureSite(SAMPLE_SITE, options.now, SAMPLE_SITE_NAME);
+  if (!(await store.cameras.get(SAMPLE_SITE, SAMPLE_CAMERA))) await addCamera(store, SAMPLE_SITE, SAMPLE_CAMERA, options.now);
+  await store.installations.upsert(
     { id: SAMPLE_INSTALLATION, site: SAMPLE_SITE, name: 'Nye bænke (eksempel) / New benches (sample)', kind: 'bench', installedAt: new Date(installedAtMs).toISOString(), removedAt: null },
     options.now,
   );
-  if (!store.scenes.current(SAMPLE_SITE, SAMPLE_CAMERA)) store.scenes.add(SAMPLE_SCENE, new Date(fromMs));
+  if (!(await store.scenes.current(SAMPLE_SITE, SAMPLE_CAMERA))) await store.scenes.add(SAMPLE_SCENE, new Date(fromMs));
 
-  let stored = 0;
-  let duplicates = 0;
-  const receivedAt = options.now;
-  store.db.transaction(() => {
-    for (const batch of sampleHistory({ fromMs, toMs, installedAtMs, seed: options.seed })) {
-      const outcome = store.bins.insert(CountBatch.parse(batch), receivedAt);
-      if (outcome.kind === 'stored') stored++;
-      else duplicates++;
-    }
-  })();
+  const batches = [...sampleHistory({ fromMs, toMs, installedAtMs, seed: options.seed })].map((b) => CountBatch.parse(b));
+  const { stored, duplicates } = await store.bins.insertMany(batches, options.now);
   return {
     site: SAMPLE_SITE,
     camera: SAMPLE_CAMERA,

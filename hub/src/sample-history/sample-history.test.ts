@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { CountBatch } from '@byliv/protocol';
-import { HubStore } from '../store/index.ts';
 import { sampleHistory, loadSampleHistory, SAMPLE_SITE } from './index.ts';
+import { openTestStore } from '../../test/stores.ts';
 
 const DAY = 86_400_000;
 const fromMs = Date.parse('2026-09-07T00:00:00Z');
@@ -49,8 +46,7 @@ describe('sample history', () => {
   });
 
   it('loads into a store once: a second load stores nothing new', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'byliv-sample-'));
-    const store = HubStore.open(join(dir, 'hub.sqlite'));
+    const { store, dispose } = await openTestStore();
     try {
       const now = new Date('2026-11-20T10:30:00Z');
       const first = await loadSampleHistory(store, { now, weeks: 2 });
@@ -58,11 +54,10 @@ describe('sample history', () => {
       expect(first.duplicates).toBe(0);
       const second = await loadSampleHistory(store, { now, weeks: 2 });
       expect(second).toMatchObject({ stored: 0, duplicates: first.stored });
-      expect(store.cameras.sites().find((s) => s.site === SAMPLE_SITE)?.name).toMatch(/eksempeldata/);
-      expect(store.scenes.current(SAMPLE_SITE, 'cam1')?.scene.zones[0].installation).toBe('eksempel-baenke');
+      expect((await store.cameras.sites()).find((s) => s.site === SAMPLE_SITE)?.name).toMatch(/eksempeldata/);
+      expect((await store.scenes.current(SAMPLE_SITE, 'cam1'))?.scene.zones[0].installation).toBe('eksempel-baenke');
     } finally {
-      store.close();
-      rmSync(dir, { recursive: true, force: true });
+      await dispose();
     }
   });
 });

@@ -20,15 +20,15 @@ const sampleConflict = (ids: string[]) =>
   `${ids.join(', ')} hold${ids.length === 1 ? 's' : ''} real data; sample data is never mixed into real data (import without --sample / sample=false)`;
 
 /** The indicator catalogue (JSON: [{ id, nameDa, nameEn, unit, higherIsBetter, source? }]). */
-export function importCatalogue(store: HubStore, json: unknown, options: { source: string | null; sample: boolean }, at: Date): ImportOutcome<{ indicators: number }, CatalogueError> {
+export async function importCatalogue(store: HubStore, json: unknown, options: { source: string | null; sample: boolean }, at: Date): Promise<ImportOutcome<{ indicators: number }, CatalogueError>> {
   const { entries, errors } = validateCatalogue(json);
   if (errors.length > 0) return { ok: false, reason: `the catalogue has ${errors.length} problem${errors.length === 1 ? '' : 's'}; nothing was imported`, errors };
-  const conflicts = store.social.sampleConflicts(
+  const conflicts = await store.social.sampleConflicts(
     entries.filter((e) => options.sample || e.sample).map((e) => e.id),
     true,
   );
   if (conflicts.length > 0) return { ok: false, reason: sampleConflict(conflicts), errors: [] };
-  const { indicators } = store.social.import({ catalogue: entries, source: options.source, sample: options.sample }, at);
+  const { indicators } = await store.social.import({ catalogue: entries, source: options.source, sample: options.sample }, at);
   return { ok: true, result: { indicators } };
 }
 
@@ -36,24 +36,24 @@ export function importCatalogue(store: HubStore, json: unknown, options: { sourc
  * Values (CSV: district, indicator, period, value, individuals), optionally with catalogue entries
  * imported in the same transaction (the CLI's --catalogue).
  */
-export function importSocialValues(
+export async function importSocialValues(
   store: HubStore,
   csv: string,
   options: { source: string | null; sample: boolean; catalogue?: CatalogueEntry[] },
   at: Date,
-): ImportOutcome<{ imported: number; indicators: string[]; districts: string[]; periods: string[] }, RowError> {
-  const indicators = new Map(store.social.indicators().map((i) => [i.id, { unit: i.unit }]));
+): Promise<ImportOutcome<{ imported: number; indicators: string[]; districts: string[]; periods: string[] }, RowError>> {
+  const indicators = new Map((await store.social.indicators()).map((i) => [i.id, { unit: i.unit }]));
   for (const e of options.catalogue ?? []) indicators.set(e.id, { unit: e.unit });
-  const districts = new Set(store.districts.list().map((d) => d.id));
+  const districts = new Set((await store.districts.list()).map((d) => d.id));
   const { rows, errors } = validateSocialCsv(csv, { districts, indicators });
   if (errors.length > 0) {
     const lines = new Set(errors.map((e) => e.line)).size;
     return { ok: false, reason: `${errors.length} problem${errors.length === 1 ? '' : 's'} on ${lines} line${lines === 1 ? '' : 's'}; nothing was imported`, errors: errors.slice(0, MAX_LISTED_ERRORS) };
   }
   const ids = [...new Set(rows.map((r) => r.indicator))].sort();
-  const conflicts = store.social.sampleConflicts([...ids, ...(options.catalogue ?? []).map((e) => e.id)], options.sample);
+  const conflicts = await store.social.sampleConflicts([...ids, ...(options.catalogue ?? []).map((e) => e.id)], options.sample);
   if (conflicts.length > 0) return { ok: false, reason: sampleConflict(conflicts), errors: [] };
-  store.social.import({ catalogue: options.catalogue, values: rows, source: options.source, sample: options.sample }, at);
+  await store.social.import({ catalogue: options.catalogue, values: rows, source: options.source, sample: options.sample }, at);
   return {
     ok: true,
     result: {
@@ -66,10 +66,10 @@ export function importSocialValues(
 }
 
 /** District boundaries (GeoJSON FeatureCollection of Polygon/MultiPolygon with properties id, name). */
-export function importDistricts(store: HubStore, json: unknown, options: { source: string | null }, at: Date): ImportOutcome<{ created: number; updated: number; districts: string[] }, FeatureError> {
+export async function importDistricts(store: HubStore, json: unknown, options: { source: string | null }, at: Date): Promise<ImportOutcome<{ created: number; updated: number; districts: string[] }, FeatureError>> {
   const { districts, errors } = validateDistricts(json);
   if (errors.length > 0) return { ok: false, reason: `${errors.length} feature problem${errors.length === 1 ? '' : 's'}; nothing was imported`, errors: errors.slice(0, MAX_LISTED_ERRORS) };
-  const counts = store.districts.upsert(
+  const counts = await store.districts.upsert(
     districts.map((d) => ({ id: d.id, name: d.name, geometry: d.geometry, source: options.source })),
     at,
   );
@@ -82,15 +82,16 @@ export function importDistricts(store: HubStore, json: unknown, options: { sourc
  * credentials: byliv-hub camera add). A site feature's `district` places the site; without one,
  * a site feature finds its district by the boundary that contains it (if any).
  */
-export function importSiteMap(
+export async function importSiteMap(
   store: HubStore,
   json: unknown,
   at: Date,
-): ImportOutcome<{ features: number; sites: string[]; createdSites: string[]; placements: { site: string; district: string | null }[] }, FeatureError> {
+): Promise<ImportOutcome<{ features: number; sites: string[]; createdSites: string[]; placements: { site: string; district: string | null }[] }, FeatureError>> {
   const { features, errors } = validateSiteMap(json);
   if (errors.length > 0) return { ok: false, reason: `${errors.length} feature problem${errors.length === 1 ? '' : 's'}; nothing was imported`, errors: errors.slice(0, MAX_LISTED_ERRORS) };
-  const boundaries = store.districts.list().filter((d) => d.geometry !== null);
-  const known = new Set(store.districts.list().map((d) => d.id));
+  const districts = await store.districts.list();
+  const boundaries = districts.filter((d) => d.geometry !== null);
+  const known = new Set(districts.map((d) => d.id));
   const placementErrors: FeatureError[] = [];
   const placements: { site: string; district: string | null }[] = [];
   features.forEach((f, index) => {
@@ -107,15 +108,15 @@ export function importSiteMap(
   if (placementErrors.length > 0) return { ok: false, reason: `${placementErrors.length} feature problem${placementErrors.length === 1 ? '' : 's'}; nothing was imported`, errors: placementErrors };
 
   const sites = [...new Set(features.map((f) => f.site))].sort();
-  const createdSites = sites.filter((s) => !store.cameras.hasSite(s));
-  store.db.transaction(() => {
-    for (const f of features) if (f.kind === 'site') store.cameras.ensureSite(f.site, at, f.name ?? undefined);
-    for (const s of sites) store.cameras.ensureSite(s, at);
-    store.mapFeatures.replaceSites(features.map((f) => ({ kind: f.kind, site: f.site, camera: f.camera, zone: f.zone, name: f.name, geometry: f.geometry })));
-    for (const p of placements) {
-      if (p.district === null) store.districts.unassignSite(p.site);
-      else store.districts.assignSite(p.site, p.district);
-    }
-  })();
+  const createdSites: string[] = [];
+  for (const s of sites) if (!(await store.cameras.hasSite(s))) createdSites.push(s);
+  await store.mapFeatures.importSiteMap(
+    {
+      features: features.map((f) => ({ kind: f.kind, site: f.site, camera: f.camera, zone: f.zone, name: f.name, geometry: f.geometry })),
+      siteNames: features.filter((f) => f.kind === 'site').map((f) => ({ site: f.site, name: f.name })),
+      placements,
+    },
+    at,
+  );
   return { ok: true, result: { features: features.length, sites, createdSites, placements } };
 }

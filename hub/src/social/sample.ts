@@ -37,12 +37,12 @@ function must<T, E>(what: string, outcome: ImportOutcome<T, E>): T {
 }
 
 /** Districts, then the catalogue with the values, then the site map: each all or nothing. Loading twice changes nothing. */
-export function loadSampleData(store: HubStore, at: Date, dir = SAMPLE_DIR): SampleDataLoad {
+export async function loadSampleData(store: HubStore, at: Date, dir = SAMPLE_DIR): Promise<SampleDataLoad> {
   const read = (name: string) => readFileSync(join(dir, name), 'utf8');
-  const districts = must(SAMPLE_FILES.districts, importDistricts(store, JSON.parse(read(SAMPLE_FILES.districts)), { source: SAMPLE_SOURCE }, at));
+  const districts = must(SAMPLE_FILES.districts, await importDistricts(store, JSON.parse(read(SAMPLE_FILES.districts)), { source: SAMPLE_SOURCE }, at));
   const catalogue = validateCatalogue(JSON.parse(read(SAMPLE_FILES.catalogue)));
   if (catalogue.errors.length > 0) throw new Error(`${SAMPLE_FILES.catalogue}: ${catalogue.errors.map((e) => `entry ${e.index}: ${e.message}`).join('; ')}`);
-  const values = must(SAMPLE_FILES.values, importSocialValues(store, read(SAMPLE_FILES.values), { source: SAMPLE_SOURCE, sample: true, catalogue: catalogue.entries }, at));
-  const map = must(SAMPLE_FILES.siteMap, importSiteMap(store, JSON.parse(read(SAMPLE_FILES.siteMap)), at));
+  const values = must(SAMPLE_FILES.values, await importSocialValues(store, read(SAMPLE_FILES.values), { source: SAMPLE_SOURCE, sample: true, catalogue: catalogue.entries }, at));
+  const map = must(SAMPLE_FILES.siteMap, await importSiteMap(store, JSON.parse(read(SAMPLE_FILES.siteMap)), at));
   return { dir, districts: districts.districts, indicators: catalogue.entries.map((e) => e.id), values: values.imported, sites: map.sites, mapFeatures: map.features };
 }

@@ -4,7 +4,7 @@
  * after any doubt), not an error.
  */
 import { MOVEMENT_CLASSES, type CountBatch } from '@byliv/protocol';
-import type { Db } from './database.ts';
+import type { SqlClient } from './sql.ts';
 
 export type InsertOutcome =
   | { kind: 'stored' }
@@ -12,7 +12,13 @@ export type InsertOutcome =
    * Already stored. `sameContent` false: the stored copy has other counts (it was kept as it
    * was). The seq is not compared: a restarted agent replaying a file numbers its bins anew.
    */
-  | { kind: 'duplicate'; sameContent: boolean };
+  | { kind: 'duplicate'; sameContent: boolean }
+  /**
+   * Not stored: the bin starts before the camera's retention horizon (retention.ts), where old
+   * bins have been rewritten into roll-ups and their batchIds are gone, so a late raw batch
+   * there could be counted twice. `horizon`: ISO time before which the camera takes no raw batch.
+   */
+  | { kind: 'too-old'; horizon: string };
 
 /** What a time-range query over one camera's bins selects; `to` is exclusive. */
 export interface BinRange {
@@ -51,95 +57,222 @@ export function rangeWhere(range: BinRange): { sql: string; params: Record<strin
   return { sql: parts.join(' AND '), params };
 }
 
-export class CountBins {
-  private readonly insertBin;
-  private readonly insertLine;
-  private readonly insertZoneClass;
-  private readonly insertZone;
-  private readonly insertFlow;
-  private readonly storedPayload;
+const INSERT_BIN = `
+  INSERT INTO count_bins (batch_id, site, camera, seq, bin_start, bin_start_ms, bin_seconds, frames_processed, frames_expected, gap_seconds, received_at, payload)
+  VALUES (@batchId, @site, @camera, @seq, @binStart, @binStartMs, @binSeconds, @framesProcessed, @framesExpected, @gapSeconds, @receivedAt, @payload)
+  ON CONFLICT(batch_id) DO NOTHING`;
 
-  constructor(private readonly db: Db) {
-    this.insertBin = db.prepare(`
-      INSERT INTO count_bins (batch_id, site, camera, seq, bin_start, bin_start_ms, bin_seconds, frames_processed, frames_expected, gap_seconds, received_at, payload)
-      VALUES (@batchId, @site, @camera, @seq, @binStart, @binStartMs, @binSeconds, @framesProcessed, @framesExpected, @gapSeconds, @receivedAt, @payload)
-      ON CONFLICT(batch_id) DO NOTHING`);
-    this.insertLine = db.prepare('INSERT INTO line_counts (batch_id, line_id, class, forward, backward) VALUES (?, ?, ?, ?, ?)');
-    this.insertZoneClass = db.prepare('INSERT INTO zone_counts (batch_id, zone_id, class, entries, exits) VALUES (?, ?, ?, ?, ?)');
-    this.insertZone = db.prepare(
-      'INSERT INTO zone_bins (batch_id, zone_id, person_seconds, occupancy_max, occupancy_mean, dwell_histogram) VALUES (?, ?, ?, ?, ?, ?)',
-    );
-    // The protocol does not forbid two entries for the same pair of zones: they add up.
-    this.insertFlow = db.prepare(
-      'INSERT INTO flows (batch_id, from_zone, to_zone, count) VALUES (?, ?, ?, ?) ON CONFLICT(batch_id, from_zone, to_zone) DO UPDATE SET count = count + excluded.count',
-    );
-    this.storedPayload = db.prepare('SELECT payload FROM count_bins WHERE batch_id = ?').pluck();
-  }
+export class CountBins {
+  constructor(private readonly sql: SqlClient) {}
 
   /** Stores a validated batch and its counts in one transaction, or reports it as a duplicate. */
-  insert(batch: CountBatch, receivedAt: Date): InsertOutcome {
-    const payload = JSON.stringify(batch);
-    return this.db.transaction((): InsertOutcome => {
-      const result = this.insertBin.run({
-        batchId: batch.batchId,
-        site: batch.site,
-        camera: batch.camera,
-        seq: batch.seq,
-        binStart: batch.binStart,
-        binStartMs: Date.parse(batch.binStart),
-        binSeconds: batch.binSeconds,
-        framesProcessed: batch.quality.framesProcessed,
-        framesExpected: batch.quality.framesExpected,
-        gapSeconds: batch.quality.gapSeconds,
-        receivedAt: receivedAt.toISOString(),
-        payload,
-      });
-      if (result.changes === 0) {
-        const stored = JSON.parse(this.storedPayload.get(batch.batchId) as string) as CountBatch;
-        return { kind: 'duplicate', sameContent: JSON.stringify({ ...stored, seq: 0 }) === JSON.stringify({ ...batch, seq: 0 }) };
-      }
-      for (const [lineId, line] of Object.entries(batch.lines)) {
-        for (const cls of MOVEMENT_CLASSES) this.insertLine.run(batch.batchId, lineId, cls, line.forward[cls], line.backward[cls]);
-      }
-      for (const [zoneId, zone] of Object.entries(batch.zones)) {
-        for (const cls of MOVEMENT_CLASSES) this.insertZoneClass.run(batch.batchId, zoneId, cls, zone.entries[cls], zone.exits[cls]);
-        this.insertZone.run(batch.batchId, zoneId, zone.personSeconds, zone.occupancyMax, zone.occupancyMean, JSON.stringify(zone.dwellHistogram));
-      }
-      for (const flow of batch.flows) this.insertFlow.run(batch.batchId, flow.from, flow.to, flow.count);
-      return { kind: 'stored' };
-    })();
+  insert(batch: CountBatch, receivedAt: Date): Promise<InsertOutcome> {
+    return this.sql.transaction((tx) => insertBatch(tx, batch, receivedAt));
   }
 
-  count(): number {
-    return this.db.prepare('SELECT COUNT(*) FROM count_bins').pluck().get() as number;
+  /** Many batches in one transaction (a generated history): how many were new and how many already stored. */
+  insertMany(batches: Iterable<CountBatch>, receivedAt: Date): Promise<{ stored: number; duplicates: number }> {
+    return this.sql.transaction(async (tx) => {
+      let stored = 0;
+      let duplicates = 0;
+      for (const batch of batches) {
+        if ((await insertBatch(tx, batch, receivedAt)).kind === 'stored') stored++;
+        else duplicates++;
+      }
+      return { stored, duplicates };
+    });
+  }
+
+  async count(): Promise<number> {
+    return (await this.sql.get<{ n: number }>('SELECT COUNT(*) AS n FROM count_bins'))!.n;
   }
 
   /** The stored batches of a range, oldest bin first (then by seq): the order the edge made them. */
-  batches(range: BinRange): CountBatch[] {
+  async batches(range: BinRange): Promise<CountBatch[]> {
     const where = rangeWhere(range);
-    const rows = this.db.prepare(`SELECT payload FROM count_bins b WHERE ${where.sql} ORDER BY b.bin_start_ms, b.seq`).pluck().all(where.params) as string[];
-    return rows.map((p) => JSON.parse(p) as CountBatch);
+    const rows = await this.sql.all<{ payload: string }>(`SELECT payload FROM count_bins b WHERE ${where.sql} ORDER BY b.bin_start_ms, b.seq`, where.params);
+    return rows.map((r) => JSON.parse(r.payload) as CountBatch);
   }
 
   /** Per-bin coverage figures of a range, oldest first. */
-  quality(range: BinRange): BinQuality[] {
+  quality(range: BinRange): Promise<BinQuality[]> {
     const where = rangeWhere(range);
-    return this.db
-      .prepare(
-        `SELECT site, camera, bin_start_ms AS binStartMs, bin_seconds AS binSeconds, gap_seconds AS gapSeconds,
-                frames_processed AS framesProcessed, frames_expected AS framesExpected
-         FROM count_bins b WHERE ${where.sql} ORDER BY b.bin_start_ms`,
-      )
-      .all(where.params) as BinQuality[];
+    return this.sql.all<BinQuality>(
+      `SELECT site, camera, bin_start_ms AS "binStartMs", bin_seconds AS "binSeconds", gap_seconds AS "gapSeconds",
+              frames_processed AS "framesProcessed", frames_expected AS "framesExpected"
+       FROM count_bins b WHERE ${where.sql} ORDER BY b.bin_start_ms`,
+      where.params,
+    );
+  }
+
+  /** The cameras of a site with a bin starting in [fromMs, toMs). */
+  async camerasWithBins(site: string, fromMs: number, toMs: number): Promise<string[]> {
+    const rows = await this.sql.all<{ camera: string }>('SELECT DISTINCT camera FROM count_bins WHERE site = ? AND bin_start_ms >= ? AND bin_start_ms < ? ORDER BY camera', [
+      site,
+      fromMs,
+      toMs,
+    ]);
+    return rows.map((r) => r.camera);
+  }
+
+  /** Whether any stored bin of the camera has this line (or zone). */
+  async hasFeature(site: string, camera: string, kind: 'line' | 'zone', id: string): Promise<boolean> {
+    const sql =
+      kind === 'line'
+        ? 'SELECT 1 FROM count_bins b JOIN line_counts l ON l.batch_id = b.batch_id WHERE b.site = ? AND b.camera = ? AND l.line_id = ? LIMIT 1'
+        : 'SELECT 1 FROM count_bins b JOIN zone_bins z ON z.batch_id = b.batch_id WHERE b.site = ? AND b.camera = ? AND z.zone_id = ? LIMIT 1';
+    return (await this.sql.get(sql, [site, camera, id])) !== undefined;
+  }
+
+  /** The lines and zones that bins of a site starting at or after `sinceMs` carry. */
+  featuresSeen(site: string, sinceMs: number): Promise<{ kind: 'zone' | 'line'; camera: string; id: string }[]> {
+    return this.sql.all(
+      `SELECT DISTINCT 'zone' AS kind, b.camera, z.zone_id AS id FROM count_bins b JOIN zone_bins z ON z.batch_id = b.batch_id WHERE b.site = @site AND b.bin_start_ms >= @since
+       UNION SELECT DISTINCT 'line', b.camera, l.line_id FROM count_bins b JOIN line_counts l ON l.batch_id = b.batch_id WHERE b.site = @site AND b.bin_start_ms >= @since`,
+      { site, since: sinceMs },
+    );
+  }
+
+  /** Of a camera's bins starting in [fromMs, toMs): how many there are, and how many carry the line (or zone). */
+  async featureCoverage(site: string, camera: string, kind: 'line' | 'zone', id: string, fromMs: number, toMs: number): Promise<{ bins: number; counted: number }> {
+    const feature = kind === 'line' ? 'line_counts f WHERE f.line_id' : 'zone_bins f WHERE f.zone_id';
+    const row = await this.sql.get<{ bins: number; counted: number }>(
+      `SELECT COUNT(*) AS bins, COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM ${feature} = @id AND f.batch_id = b.batch_id) THEN 1 ELSE 0 END), 0) AS counted
+       FROM count_bins b WHERE b.site = @site AND b.camera = @camera AND b.bin_start_ms >= @from AND b.bin_start_ms < @to`,
+      { id, site, camera, from: fromMs, to: toMs },
+    );
+    return row!;
+  }
+
+  /** A camera's bins starting in [fromMs, toMs) with their line and zone figures; `cls` narrows the class-split ones. */
+  async cameraRows(site: string, camera: string, fromMs: number, toMs: number, cls: 'person' | 'cyclist' | 'all'): Promise<CameraBinRows> {
+    const classSql = (alias: string) => (cls === 'all' ? '' : `AND ${alias}.class = @cls`);
+    const where = 'b.site = @site AND b.camera = @camera AND b.bin_start_ms >= @from AND b.bin_start_ms < @to';
+    const p = { site, camera, from: fromMs, to: toMs, cls: cls === 'all' ? undefined : cls };
+    const range = { site, camera, from: fromMs, to: toMs };
+    return {
+      bins: await this.sql.all(
+        `SELECT b.batch_id AS "batchId", b.bin_start_ms AS "binStartMs", b.bin_seconds AS "binSeconds", b.gap_seconds AS "gapSeconds" FROM count_bins b WHERE ${where} ORDER BY b.bin_start_ms, b.seq`,
+        range,
+      ),
+      lines: await this.sql.all(
+        `SELECT l.batch_id AS "batchId", l.line_id AS id, SUM(l.forward) AS forward, SUM(l.backward) AS backward
+         FROM count_bins b JOIN line_counts l ON l.batch_id = b.batch_id WHERE ${where} ${classSql('l')} GROUP BY l.batch_id, l.line_id ORDER BY l.batch_id, l.line_id`,
+        p,
+      ),
+      zoneCounts: await this.sql.all(
+        `SELECT zc.batch_id AS "batchId", zc.zone_id AS id, SUM(zc.entries) AS entries, SUM(zc.exits) AS exits
+         FROM count_bins b JOIN zone_counts zc ON zc.batch_id = b.batch_id WHERE ${where} ${classSql('zc')} GROUP BY zc.batch_id, zc.zone_id ORDER BY zc.batch_id, zc.zone_id`,
+        p,
+      ),
+      zoneBins: await this.sql.all(
+        `SELECT zb.batch_id AS "batchId", zb.zone_id AS id, zb.person_seconds AS "personSeconds", zb.occupancy_max AS "occupancyMax", zb.dwell_histogram AS dwell
+         FROM count_bins b JOIN zone_bins zb ON zb.batch_id = b.batch_id WHERE ${where} ORDER BY zb.batch_id, zb.zone_id`,
+        range,
+      ),
+    };
   }
 
   /** Per camera: the newest bin and when the newest batch arrived. */
-  latestPerCamera(): { site: string; camera: string; lastBinStart: string; lastReceivedAt: string; batches: number }[] {
-    return this.db
-      .prepare(
-        `SELECT site, camera, MAX(bin_start) AS lastBinStart, MAX(received_at) AS lastReceivedAt, COUNT(*) AS batches
-         FROM count_bins GROUP BY site, camera`,
-      )
-      .all() as { site: string; camera: string; lastBinStart: string; lastReceivedAt: string; batches: number }[];
+  latestPerCamera(): Promise<{ site: string; camera: string; lastBinStart: string; lastReceivedAt: string; batches: number }[]> {
+    return this.sql.all(
+      `SELECT site, camera, MAX(bin_start) AS "lastBinStart", MAX(received_at) AS "lastReceivedAt", COUNT(*) AS batches
+       FROM count_bins GROUP BY site, camera ORDER BY site, camera`,
+    );
   }
+}
+
+/** One camera's stored figures over a time range, per bin and feature: what the indicators read. */
+export interface CameraBinRows {
+  bins: { batchId: string; binStartMs: number; binSeconds: number; gapSeconds: number }[];
+  /** Per bin and line, summed over the chosen classes. */
+  lines: { batchId: string; id: string; forward: number; backward: number }[];
+  /** Per bin and zone, summed over the chosen classes. */
+  zoneCounts: { batchId: string; id: string; entries: number; exits: number }[];
+  /** Per bin and zone (not split by class); `dwell` is the histogram's JSON. */
+  zoneBins: { batchId: string; id: string; personSeconds: number; occupancyMax: number; dwell: string }[];
+}
+
+/**
+ * The insert itself, inside the caller's transaction (one batch, or a group of them: see StoreIngest).
+ * `rollup`: a roll-up Retention writes below the horizon it is moving (no horizon check).
+ */
+export async function insertBatch(tx: SqlClient, batch: CountBatch, receivedAt: Date, options: { rollup?: boolean } = {}): Promise<InsertOutcome> {
+  if (!options.rollup) {
+    const horizon = await rawHorizon(tx, batch.site, batch.camera);
+    if (horizon !== undefined && Date.parse(batch.binStart) < horizon) {
+      // A batch still stored (an hour compaction left raw) is a duplicate as usual.
+      const stored = await tx.get<{ payload: string }>('SELECT payload FROM count_bins WHERE batch_id = ?', [batch.batchId]);
+      if (stored) return duplicateOf(stored.payload, batch);
+      return { kind: 'too-old', horizon: new Date(horizon).toISOString() };
+    }
+  }
+  const payload = JSON.stringify(batch);
+  const result = await tx.run(INSERT_BIN, {
+    batchId: batch.batchId,
+    site: batch.site,
+    camera: batch.camera,
+    seq: batch.seq,
+    binStart: batch.binStart,
+    binStartMs: Date.parse(batch.binStart),
+    binSeconds: batch.binSeconds,
+    framesProcessed: batch.quality.framesProcessed,
+    framesExpected: batch.quality.framesExpected,
+    gapSeconds: batch.quality.gapSeconds,
+    receivedAt: receivedAt.toISOString(),
+    payload,
+  });
+  if (result.changes === 0) {
+    const row = await tx.get<{ payload: string }>('SELECT payload FROM count_bins WHERE batch_id = ?', [batch.batchId]);
+    return duplicateOf(row!.payload, batch);
+  }
+  // One multi-row INSERT per table: on PostgreSQL every statement is a round trip.
+  const lines = Object.entries(batch.lines).flatMap(([id, l]) => MOVEMENT_CLASSES.map((cls) => [batch.batchId, id, cls, l.forward[cls], l.backward[cls]]));
+  const zones = Object.entries(batch.zones);
+  const zoneClasses = zones.flatMap(([id, z]) => MOVEMENT_CLASSES.map((cls) => [batch.batchId, id, cls, z.entries[cls], z.exits[cls]]));
+  const zoneBins = zones.map(([id, z]) => [batch.batchId, id, z.personSeconds, z.occupancyMax, z.occupancyMean, JSON.stringify(z.dwellHistogram)]);
+  // The protocol does not forbid two entries for the same pair of zones: they add up.
+  const flowSums = new Map<string, { from: string; to: string; count: number }>();
+  for (const f of batch.flows) {
+    const key = JSON.stringify([f.from, f.to]);
+    const sum = flowSums.get(key);
+    if (sum) sum.count += f.count;
+    else flowSums.set(key, { ...f });
+  }
+  const flows = [...flowSums.values()].map((f) => [batch.batchId, f.from, f.to, f.count]);
+  await insertRows(tx, 'line_counts (batch_id, line_id, class, forward, backward)', lines);
+  await insertRows(tx, 'zone_counts (batch_id, zone_id, class, entries, exits)', zoneClasses);
+  await insertRows(tx, 'zone_bins (batch_id, zone_id, person_seconds, occupancy_max, occupancy_mean, dwell_histogram)', zoneBins);
+  await insertRows(tx, 'flows (batch_id, from_zone, to_zone, count)', flows);
+  return { kind: 'stored' };
+}
+
+/** Rows in chunks (SQLite takes at most 32,766 parameters in one statement). */
+async function insertRows(tx: SqlClient, into: string, rows: readonly (readonly (string | number)[])[]): Promise<void> {
+  if (rows.length === 0) return;
+  const width = rows[0].length;
+  const per = Math.floor(30_000 / width);
+  for (let i = 0; i < rows.length; i += per) {
+    const chunk = rows.slice(i, i + per);
+    const placeholders = chunk.map(() => `(${Array(width).fill('?').join(', ')})`).join(', ');
+    await tx.run(`INSERT INTO ${into} VALUES ${placeholders}`, chunk.flat());
+  }
+}
+
+function duplicateOf(storedPayload: string, batch: CountBatch): InsertOutcome {
+  const stored = JSON.parse(storedPayload) as CountBatch;
+  return { kind: 'duplicate', sameContent: JSON.stringify({ ...stored, seq: 0 }) === JSON.stringify({ ...batch, seq: 0 }) };
+}
+
+/**
+ * The camera's raw horizon (epoch ms), or undefined before its first compaction. On PostgreSQL
+ * the camera's row is locked FOR KEY SHARE first (what the insert's foreign key takes anyway):
+ * compaction holds it FOR UPDATE while it rewrites and moves the horizon, so an insert either
+ * commits before a compaction reads the bins, or reads the horizon that compaction committed.
+ * (SQLite has one writer at a time: the transaction already holds everyone else out.)
+ */
+async function rawHorizon(tx: SqlClient, site: string, camera: string): Promise<number | undefined> {
+  if (tx.dialect === 'postgres') await tx.get('SELECT 1 FROM cameras WHERE site = ? AND camera = ? FOR KEY SHARE', [site, camera]);
+  const row = await tx.get<{ ms: number }>('SELECT raw_before_ms AS ms FROM retention_horizons WHERE site = ? AND camera = ?', [site, camera]);
+  return row?.ms;
 }

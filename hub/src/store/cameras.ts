@@ -1,5 +1,5 @@
 /** Sites and the cameras registered at them, with each camera's MQTT credentials (hashed). */
-import type { Db } from './database.ts';
+import type { SqlClient } from './sql.ts';
 
 export interface CameraRecord {
   site: string;
@@ -26,63 +26,77 @@ interface CameraRow {
 const toCamera = (r: CameraRow): CameraRecord => ({ site: r.site, camera: r.camera, mqttUsername: r.mqtt_username, createdAt: r.created_at });
 
 export class CameraRegistry {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly sql: SqlClient) {}
 
   /** Creates the site when it is new. */
-  ensureSite(site: string, at: Date, name?: string): void {
-    this.db.prepare('INSERT INTO sites (site, name, created_at) VALUES (?, ?, ?) ON CONFLICT(site) DO NOTHING').run(site, name ?? null, at.toISOString());
+  async ensureSite(site: string, at: Date, name?: string): Promise<void> {
+    await ensureSite(this.sql, site, at, name);
   }
 
   /**
    * Registers a camera, or replaces the password of one already registered (a lost password is
    * fixed by adding the camera again). Returns whether it was new.
    */
-  register(input: { site: string; camera: string; mqttUsername: string; passwordHash: string }, at: Date): { created: boolean } {
-    return this.db.transaction(() => {
-      this.ensureSite(input.site, at);
-      const existing = this.db.prepare('SELECT 1 FROM cameras WHERE site = ? AND camera = ?').get(input.site, input.camera);
+  register(input: { site: string; camera: string; mqttUsername: string; passwordHash: string }, at: Date): Promise<{ created: boolean }> {
+    return this.sql.transaction(async (tx) => {
+      await ensureSite(tx, input.site, at);
+      const existing = await tx.get('SELECT 1 FROM cameras WHERE site = ? AND camera = ?', [input.site, input.camera]);
       if (existing) {
-        this.db.prepare('UPDATE cameras SET password_hash = ?, mqtt_username = ? WHERE site = ? AND camera = ?').run(input.passwordHash, input.mqttUsername, input.site, input.camera);
+        await tx.run('UPDATE cameras SET password_hash = ?, mqtt_username = ? WHERE site = ? AND camera = ?', [input.passwordHash, input.mqttUsername, input.site, input.camera]);
         return { created: false };
       }
-      this.db
-        .prepare('INSERT INTO cameras (site, camera, mqtt_username, password_hash, created_at) VALUES (?, ?, ?, ?, ?)')
-        .run(input.site, input.camera, input.mqttUsername, input.passwordHash, at.toISOString());
+      await tx.run('INSERT INTO cameras (site, camera, mqtt_username, password_hash, created_at) VALUES (?, ?, ?, ?, ?)', [
+        input.site,
+        input.camera,
+        input.mqttUsername,
+        input.passwordHash,
+        at.toISOString(),
+      ]);
       return { created: true };
-    })();
+    });
   }
 
   /** The camera and its password hash for an MQTT username, for the broker's authentication. */
-  byUsername(username: string): (CameraRecord & { passwordHash: string }) | undefined {
-    const row = this.db.prepare('SELECT * FROM cameras WHERE mqtt_username = ?').get(username) as CameraRow | undefined;
+  async byUsername(username: string): Promise<(CameraRecord & { passwordHash: string }) | undefined> {
+    const row = await this.sql.get<CameraRow>('SELECT * FROM cameras WHERE mqtt_username = ?', [username]);
     return row && { ...toCamera(row), passwordHash: row.password_hash };
   }
 
-  get(site: string, camera: string): CameraRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM cameras WHERE site = ? AND camera = ?').get(site, camera) as CameraRow | undefined;
+  async get(site: string, camera: string): Promise<CameraRecord | undefined> {
+    const row = await this.sql.get<CameraRow>('SELECT * FROM cameras WHERE site = ? AND camera = ?', [site, camera]);
     return row && toCamera(row);
   }
 
   /** Every site a camera id is registered at (a camera id is unique only within its site). */
-  sitesOf(camera: string): string[] {
-    return (this.db.prepare('SELECT site FROM cameras WHERE camera = ? ORDER BY site').all(camera) as { site: string }[]).map((r) => r.site);
+  async sitesOf(camera: string): Promise<string[]> {
+    return (await this.sql.all<{ site: string }>('SELECT site FROM cameras WHERE camera = ? ORDER BY site', [camera])).map((r) => r.site);
   }
 
-  list(site?: string): CameraRecord[] {
-    const rows = (site === undefined
-      ? this.db.prepare('SELECT * FROM cameras ORDER BY site, camera').all()
-      : this.db.prepare('SELECT * FROM cameras WHERE site = ? ORDER BY camera').all(site)) as CameraRow[];
+  async list(site?: string): Promise<CameraRecord[]> {
+    const rows =
+      site === undefined
+        ? await this.sql.all<CameraRow>('SELECT * FROM cameras ORDER BY site, camera')
+        : await this.sql.all<CameraRow>('SELECT * FROM cameras WHERE site = ? ORDER BY camera', [site]);
     return rows.map(toCamera);
   }
 
-  sites(): SiteRecord[] {
-    const rows = this.db
-      .prepare('SELECT s.site, s.name, s.created_at, COUNT(c.camera) AS cameras FROM sites s LEFT JOIN cameras c ON c.site = s.site GROUP BY s.site ORDER BY s.site')
-      .all() as { site: string; name: string | null; created_at: string; cameras: number }[];
+  async sites(): Promise<SiteRecord[]> {
+    const rows = await this.sql.all<{ site: string; name: string | null; created_at: string; cameras: number }>(
+      'SELECT s.site, s.name, s.created_at, COUNT(c.camera) AS cameras FROM sites s LEFT JOIN cameras c ON c.site = s.site GROUP BY s.site, s.name, s.created_at ORDER BY s.site',
+    );
     return rows.map((r) => ({ site: r.site, name: r.name, createdAt: r.created_at, cameras: r.cameras }));
   }
 
-  hasSite(site: string): boolean {
-    return this.db.prepare('SELECT 1 FROM sites WHERE site = ?').get(site) !== undefined;
+  async hasSite(site: string): Promise<boolean> {
+    return (await this.sql.get('SELECT 1 FROM sites WHERE site = ?', [site])) !== undefined;
   }
+
+  /** The site's display name, or null when it has none (or the site is unknown). */
+  async siteName(site: string): Promise<string | null> {
+    return (await this.sql.get<{ name: string | null }>('SELECT name FROM sites WHERE site = ?', [site]))?.name ?? null;
+  }
+}
+
+export async function ensureSite(sql: SqlClient, site: string, at: Date, name?: string): Promise<void> {
+  await sql.run('INSERT INTO sites (site, name, created_at) VALUES (?, ?, ?) ON CONFLICT(site) DO NOTHING', [site, name ?? null, at.toISOString()]);
 }

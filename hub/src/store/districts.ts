@@ -1,5 +1,5 @@
 /** Districts (names, boundaries) and which district each site lies in. */
-import type { Db } from './database.ts';
+import type { SqlClient } from './sql.ts';
 
 export interface DistrictRecord {
   id: string;
@@ -28,71 +28,86 @@ interface DistrictRow {
 }
 
 export class Districts {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly sql: SqlClient) {}
 
   /** Adds or replaces districts (by id), all in one transaction. */
-  upsert(districts: readonly DistrictInput[], at: Date): { created: number; updated: number } {
-    const exists = this.db.prepare('SELECT 1 FROM districts WHERE id = ?');
-    const write = this.db.prepare(
-      `INSERT INTO districts (id, name, geometry_json, source, updated_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT(id) DO UPDATE SET name = excluded.name, geometry_json = excluded.geometry_json, source = excluded.source, updated_at = excluded.updated_at`,
-    );
-    return this.db.transaction(() => {
+  upsert(districts: readonly DistrictInput[], at: Date): Promise<{ created: number; updated: number }> {
+    return this.sql.transaction(async (tx) => {
       let created = 0;
       for (const d of districts) {
-        if (exists.get(d.id) === undefined) created++;
-        write.run(d.id, d.name, d.geometry === null ? null : JSON.stringify(d.geometry), d.source ?? null, at.toISOString());
+        if ((await tx.get('SELECT 1 FROM districts WHERE id = ?', [d.id])) === undefined) created++;
+        await tx.run(
+          `INSERT INTO districts (id, name, geometry_json, source, updated_at) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT(id) DO UPDATE SET name = excluded.name, geometry_json = excluded.geometry_json, source = excluded.source, updated_at = excluded.updated_at`,
+          [d.id, d.name, d.geometry === null ? null : JSON.stringify(d.geometry), d.source ?? null, at.toISOString()],
+        );
       }
       return { created, updated: districts.length - created };
-    })();
+    });
   }
 
   /** Creates a district known only by id (e.g. named by a site-map feature before its boundary is imported). */
-  ensure(id: string, at: Date, name?: string): void {
-    this.db.prepare('INSERT INTO districts (id, name, geometry_json, source, updated_at) VALUES (?, ?, NULL, NULL, ?) ON CONFLICT(id) DO NOTHING').run(id, name ?? id, at.toISOString());
+  async ensure(id: string, at: Date, name?: string): Promise<void> {
+    await ensureDistrict(this.sql, id, at, name);
   }
 
-  has(id: string): boolean {
-    return this.db.prepare('SELECT 1 FROM districts WHERE id = ?').get(id) !== undefined;
+  async has(id: string): Promise<boolean> {
+    return (await this.sql.get('SELECT 1 FROM districts WHERE id = ?', [id])) !== undefined;
   }
 
-  get(id: string): DistrictRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM districts WHERE id = ?').get(id) as DistrictRow | undefined;
+  async get(id: string): Promise<DistrictRecord | undefined> {
+    const row = await this.sql.get<DistrictRow>('SELECT * FROM districts WHERE id = ?', [id]);
     return row && this.toRecord(row);
   }
 
-  list(): DistrictRecord[] {
-    return (this.db.prepare('SELECT * FROM districts ORDER BY id').all() as DistrictRow[]).map((r) => this.toRecord(r));
+  async list(): Promise<DistrictRecord[]> {
+    const rows = await this.sql.all<DistrictRow>('SELECT * FROM districts ORDER BY id');
+    return Promise.all(rows.map((r) => this.toRecord(r)));
+  }
+
+  /** Districts by name (then id), or only those holding `site`: what a subject picker lists. */
+  async named(site?: string): Promise<{ id: string; name: string }[]> {
+    return site === undefined
+      ? this.sql.all('SELECT id, name FROM districts ORDER BY name, id')
+      : this.sql.all('SELECT d.id, d.name FROM districts d JOIN site_districts sd ON sd.district = d.id WHERE sd.site = ? ORDER BY d.name, d.id', [site]);
   }
 
   /** The sites in a district (empty when the district is unknown or has none). */
-  sitesOf(district: string): string[] {
-    return (this.db.prepare('SELECT site FROM site_districts WHERE district = ? ORDER BY site').all(district) as { site: string }[]).map((r) => r.site);
+  async sitesOf(district: string): Promise<string[]> {
+    return (await this.sql.all<{ site: string }>('SELECT site FROM site_districts WHERE district = ? ORDER BY site', [district])).map((r) => r.site);
   }
 
   /** The district a site lies in, or null. */
-  districtOf(site: string): string | null {
-    const row = this.db.prepare('SELECT district FROM site_districts WHERE site = ?').get(site) as { district: string } | undefined;
+  async districtOf(site: string): Promise<string | null> {
+    const row = await this.sql.get<{ district: string }>('SELECT district FROM site_districts WHERE site = ?', [site]);
     return row?.district ?? null;
   }
 
   /** Places a site in a district (a site lies in one district; a new placement replaces the old). Both must exist. */
-  assignSite(site: string, district: string): void {
-    this.db.prepare('INSERT INTO site_districts (site, district) VALUES (?, ?) ON CONFLICT(site) DO UPDATE SET district = excluded.district').run(site, district);
+  async assignSite(site: string, district: string): Promise<void> {
+    await assignSite(this.sql, site, district);
   }
 
-  unassignSite(site: string): void {
-    this.db.prepare('DELETE FROM site_districts WHERE site = ?').run(site);
+  async unassignSite(site: string): Promise<void> {
+    await this.sql.run('DELETE FROM site_districts WHERE site = ?', [site]);
   }
 
-  private toRecord(row: DistrictRow): DistrictRecord {
+  private async toRecord(row: DistrictRow): Promise<DistrictRecord> {
     return {
       id: row.id,
       name: row.name,
       geometry: row.geometry_json === null ? null : JSON.parse(row.geometry_json),
       source: row.source,
       updatedAt: row.updated_at,
-      sites: this.sitesOf(row.id),
+      sites: await this.sitesOf(row.id),
     };
   }
+}
+
+export async function ensureDistrict(sql: SqlClient, id: string, at: Date, name?: string): Promise<void> {
+  await sql.run('INSERT INTO districts (id, name, geometry_json, source, updated_at) VALUES (?, ?, NULL, NULL, ?) ON CONFLICT(id) DO NOTHING', [id, name ?? id, at.toISOString()]);
+}
+
+export async function assignSite(sql: SqlClient, site: string, district: string): Promise<void> {
+  await sql.run('INSERT INTO site_districts (site, district) VALUES (?, ?) ON CONFLICT(site) DO UPDATE SET district = excluded.district', [site, district]);
 }

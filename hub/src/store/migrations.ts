@@ -257,4 +257,24 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 5,
+    name: 'retention horizons',
+    sql: `
+      -- Per camera, how far compaction (retention.ts) has rewritten old bins into roll-ups. A
+      -- raw batch whose bin starts before raw_before_ms is refused: its hour may be a roll-up
+      -- now, and its batchId gone, so storing it would count it twice. Days before
+      -- hourly_before_ms have been rolled up from hours into days. Epoch milliseconds, UTC.
+      CREATE TABLE retention_horizons (
+        site              TEXT NOT NULL,
+        camera            TEXT NOT NULL,
+        raw_before_ms     INTEGER NOT NULL,
+        hourly_before_ms  INTEGER NOT NULL,
+        updated_at        TEXT NOT NULL,
+        PRIMARY KEY (site, camera),
+        FOREIGN KEY (site, camera) REFERENCES cameras(site, camera),
+        CHECK (hourly_before_ms <= raw_before_ms)
+      ) STRICT;
+    `,
+  },
 ];

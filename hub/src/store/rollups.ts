@@ -4,7 +4,7 @@
  * Weeks start on Monday 00:00 UTC.
  */
 import type { MovementClass } from '@byliv/protocol';
-import type { Db } from './database.ts';
+import type { SqlClient } from './sql.ts';
 import { rangeWhere, type BinRange } from './batches.ts';
 
 export const ROLLUPS = ['15m', 'hour', 'day', 'week'] as const;
@@ -88,82 +88,83 @@ function params(range: BinRange, rollup: Rollup) {
 }
 
 export class CountRollups {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly sql: SqlClient) {}
 
-  lines(range: BinRange, rollup: Rollup, cls: ClassFilter): LineRollupRow[] {
+  lines(range: BinRange, rollup: Rollup, cls: ClassFilter): Promise<LineRollupRow[]> {
     const { where, params: p } = params(range, rollup);
     const classSql = cls === 'all' ? '' : 'AND l.class = @cls';
-    return this.db
-      .prepare(
-        `SELECT ${BUCKET_SQL} AS bucketMs, b.site, b.camera, l.line_id AS line, SUM(l.forward) AS forward, SUM(l.backward) AS backward
-         FROM count_bins b JOIN line_counts l ON l.batch_id = b.batch_id
-         WHERE ${where} ${classSql}
-         GROUP BY bucketMs, b.site, b.camera, l.line_id ORDER BY bucketMs, b.site, b.camera, l.line_id`,
-      )
-      .all(cls === 'all' ? p : { ...p, cls }) as LineRollupRow[];
+    return this.sql.all<LineRollupRow>(
+      `SELECT ${BUCKET_SQL} AS "bucketMs", b.site, b.camera, l.line_id AS line, SUM(l.forward) AS forward, SUM(l.backward) AS backward
+       FROM count_bins b JOIN line_counts l ON l.batch_id = b.batch_id
+       WHERE ${where} ${classSql}
+       GROUP BY "bucketMs", b.site, b.camera, l.line_id ORDER BY "bucketMs", b.site, b.camera, l.line_id`,
+      cls === 'all' ? p : { ...p, cls },
+    );
   }
 
-  zones(range: BinRange, rollup: Rollup, cls: ClassFilter): ZoneRollupRow[] {
+  zones(range: BinRange, rollup: Rollup, cls: ClassFilter): Promise<ZoneRollupRow[]> {
     const { where, params: p } = params(range, rollup);
     const classSql = cls === 'all' ? '' : 'AND zc.class = @cls';
-    return this.db
-      .prepare(
-        `SELECT ${BUCKET_SQL} AS bucketMs, b.site, b.camera, zb.zone_id AS zone,
-                SUM((SELECT SUM(zc.entries) FROM zone_counts zc WHERE zc.batch_id = b.batch_id AND zc.zone_id = zb.zone_id ${classSql})) AS entries,
-                SUM((SELECT SUM(zc.exits) FROM zone_counts zc WHERE zc.batch_id = b.batch_id AND zc.zone_id = zb.zone_id ${classSql})) AS exits,
-                SUM(zb.person_seconds) AS personSeconds, MAX(zb.occupancy_max) AS occupancyMax
-         FROM count_bins b JOIN zone_bins zb ON zb.batch_id = b.batch_id
-         WHERE ${where}
-         GROUP BY bucketMs, b.site, b.camera, zb.zone_id ORDER BY bucketMs, b.site, b.camera, zb.zone_id`,
-      )
-      .all(cls === 'all' ? p : { ...p, cls }) as ZoneRollupRow[];
+    return this.sql.all<ZoneRollupRow>(
+      `SELECT ${BUCKET_SQL} AS "bucketMs", b.site, b.camera, zb.zone_id AS zone,
+              SUM((SELECT SUM(zc.entries) FROM zone_counts zc WHERE zc.batch_id = b.batch_id AND zc.zone_id = zb.zone_id ${classSql})) AS entries,
+              SUM((SELECT SUM(zc.exits) FROM zone_counts zc WHERE zc.batch_id = b.batch_id AND zc.zone_id = zb.zone_id ${classSql})) AS exits,
+              SUM(zb.person_seconds) AS "personSeconds", MAX(zb.occupancy_max) AS "occupancyMax"
+       FROM count_bins b JOIN zone_bins zb ON zb.batch_id = b.batch_id
+       WHERE ${where}
+       GROUP BY "bucketMs", b.site, b.camera, zb.zone_id ORDER BY "bucketMs", b.site, b.camera, zb.zone_id`,
+      cls === 'all' ? p : { ...p, cls },
+    );
   }
 
   /** How much of each bucket each camera saw: Σ (binSeconds − gapSeconds) and frame counts. */
-  coverage(range: BinRange, rollup: Rollup): CoverageRow[] {
+  coverage(range: BinRange, rollup: Rollup): Promise<CoverageRow[]> {
     const { where, params: p } = params(range, rollup);
-    return this.db
-      .prepare(
-        `SELECT ${BUCKET_SQL} AS bucketMs, b.site, b.camera, COUNT(*) AS bins, SUM(b.bin_seconds - b.gap_seconds) AS observedSeconds,
-                SUM(b.frames_processed) AS framesProcessed, SUM(b.frames_expected) AS framesExpected
-         FROM count_bins b WHERE ${where}
-         GROUP BY bucketMs, b.site, b.camera ORDER BY bucketMs, b.site, b.camera`,
-      )
-      .all(p) as CoverageRow[];
+    return this.sql.all<CoverageRow>(
+      `SELECT ${BUCKET_SQL} AS "bucketMs", b.site, b.camera, COUNT(*) AS bins, SUM(b.bin_seconds - b.gap_seconds) AS "observedSeconds",
+              SUM(b.frames_processed) AS "framesProcessed", SUM(b.frames_expected) AS "framesExpected"
+       FROM count_bins b WHERE ${where}
+       GROUP BY "bucketMs", b.site, b.camera ORDER BY "bucketMs", b.site, b.camera`,
+      p,
+    );
   }
 
-  /** Lines, then zones by class, then zone person-seconds; lazily, so an export of years never sits in memory. */
-  *measures(range: BinRange, rollup: Rollup): Generator<MeasureRow> {
+  /**
+   * Lines, then zones by class, then zone person-seconds; streamed (a second connection or a
+   * cursor), so an export of years never sits in memory and ingest keeps writing meanwhile.
+   */
+  async *measures(range: BinRange, rollup: Rollup): AsyncGenerator<MeasureRow> {
     const { where, params: p } = params(range, rollup);
-    const key = 'bucketMs, b.site, b.camera';
-    const lines = this.db.prepare(
-      `SELECT ${BUCKET_SQL} AS bucketMs, b.site, b.camera, l.line_id AS featureId, l.class, SUM(l.forward) AS forward, SUM(l.backward) AS backward
+    const key = '"bucketMs", b.site, b.camera';
+    const lines = this.sql.stream<{ bucketMs: number; site: string; camera: string; featureId: string; class: MovementClass; forward: number; backward: number }>(
+      `SELECT ${BUCKET_SQL} AS "bucketMs", b.site, b.camera, l.line_id AS "featureId", l.class, SUM(l.forward) AS forward, SUM(l.backward) AS backward
        FROM count_bins b JOIN line_counts l ON l.batch_id = b.batch_id WHERE ${where}
        GROUP BY ${key}, l.line_id, l.class ORDER BY ${key}, l.line_id, l.class`,
+      p,
     );
-    for (const r of lines.iterate(p) as IterableIterator<{ bucketMs: number; site: string; camera: string; featureId: string; class: MovementClass; forward: number; backward: number }>) {
+    for await (const r of lines) {
       const base = { bucketMs: r.bucketMs, site: r.site, camera: r.camera, feature: 'line' as const, featureId: r.featureId, class: r.class };
       yield { ...base, measure: 'forward', value: r.forward };
       yield { ...base, measure: 'backward', value: r.backward };
     }
-    const zones = this.db.prepare(
-      `SELECT ${BUCKET_SQL} AS bucketMs, b.site, b.camera, zc.zone_id AS featureId, zc.class, SUM(zc.entries) AS entries, SUM(zc.exits) AS exits
+    const zones = this.sql.stream<{ bucketMs: number; site: string; camera: string; featureId: string; class: MovementClass; entries: number; exits: number }>(
+      `SELECT ${BUCKET_SQL} AS "bucketMs", b.site, b.camera, zc.zone_id AS "featureId", zc.class, SUM(zc.entries) AS entries, SUM(zc.exits) AS exits
        FROM count_bins b JOIN zone_counts zc ON zc.batch_id = b.batch_id WHERE ${where}
        GROUP BY ${key}, zc.zone_id, zc.class ORDER BY ${key}, zc.zone_id, zc.class`,
+      p,
     );
-    for (const r of zones.iterate(p) as IterableIterator<{ bucketMs: number; site: string; camera: string; featureId: string; class: MovementClass; entries: number; exits: number }>) {
+    for await (const r of zones) {
       const base = { bucketMs: r.bucketMs, site: r.site, camera: r.camera, feature: 'zone' as const, featureId: r.featureId, class: r.class };
       yield { ...base, measure: 'entries', value: r.entries };
       yield { ...base, measure: 'exits', value: r.exits };
     }
-    const stays = this.db.prepare(
-      `SELECT ${BUCKET_SQL} AS bucketMs, b.site, b.camera, zb.zone_id AS featureId, SUM(zb.person_seconds) AS value,
+    const stays = this.sql.stream<{ bucketMs: number; site: string; camera: string; featureId: string; value: number; entries: number }>(
+      `SELECT ${BUCKET_SQL} AS "bucketMs", b.site, b.camera, zb.zone_id AS "featureId", SUM(zb.person_seconds) AS value,
               SUM((SELECT SUM(zc.entries) FROM zone_counts zc WHERE zc.batch_id = b.batch_id AND zc.zone_id = zb.zone_id)) AS entries
        FROM count_bins b JOIN zone_bins zb ON zb.batch_id = b.batch_id WHERE ${where}
        GROUP BY ${key}, zb.zone_id ORDER BY ${key}, zb.zone_id`,
+      p,
     );
-    for (const r of stays.iterate(p) as IterableIterator<{ bucketMs: number; site: string; camera: string; featureId: string; value: number; entries: number }>) {
-      yield { ...r, feature: 'zone', measure: 'person_seconds', class: 'all' };
-    }
+    for await (const r of stays) yield { ...r, feature: 'zone', measure: 'person_seconds', class: 'all' };
   }
 }

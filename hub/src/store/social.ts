@@ -6,7 +6,7 @@
  * sample indicator deletes its sample values first); importing sample data into a real
  * indicator is refused by the caller (see `sampleConflicts`).
  */
-import type { Db } from './database.ts';
+import type { SqlClient } from './sql.ts';
 
 export interface SocialIndicatorRecord {
   id: string;
@@ -72,22 +72,23 @@ export type CatalogueInput = Omit<SocialIndicatorRecord, 'sample' | 'source'> & 
 export type SocialValueInputRow = Pick<SocialValueRecord, 'district' | 'indicator' | 'period' | 'value' | 'individuals'>;
 
 export class SocialIndicators {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly sql: SqlClient) {}
 
-  indicators(): SocialIndicatorRecord[] {
-    return (this.db.prepare('SELECT * FROM social_indicators ORDER BY id').all() as IndicatorRow[]).map(toIndicator);
+  async indicators(): Promise<SocialIndicatorRecord[]> {
+    return (await this.sql.all<IndicatorRow>('SELECT * FROM social_indicators ORDER BY id')).map(toIndicator);
   }
 
-  indicator(id: string): SocialIndicatorRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM social_indicators WHERE id = ?').get(id) as IndicatorRow | undefined;
+  async indicator(id: string): Promise<SocialIndicatorRecord | undefined> {
+    const row = await this.sql.get<IndicatorRow>('SELECT * FROM social_indicators WHERE id = ?', [id]);
     return row && toIndicator(row);
   }
 
   /** Of `ids`, those that hold real data although the import is sample data (it must not mix in). */
-  sampleConflicts(ids: Iterable<string>, sample: boolean): string[] {
+  async sampleConflicts(ids: Iterable<string>, sample: boolean): Promise<string[]> {
     if (!sample) return [];
-    const real = this.db.prepare('SELECT 1 FROM social_indicators WHERE id = ? AND sample = 0');
-    return [...new Set(ids)].filter((id) => real.get(id) !== undefined).sort();
+    const conflicts: string[] = [];
+    for (const id of new Set(ids)) if ((await this.sql.get('SELECT 1 FROM social_indicators WHERE id = ? AND sample = 0', [id])) !== undefined) conflicts.push(id);
+    return conflicts.sort();
   }
 
   /**
@@ -95,48 +96,48 @@ export class SocialIndicators {
    * row's sample flag is `sample` (an entry may also say `sample: true` itself). Existing values
    * of the same district, indicator and period are replaced; others are kept.
    */
-  import(input: { catalogue?: readonly CatalogueInput[]; values?: readonly SocialValueInputRow[]; source: string | null; sample: boolean }, at: Date): { indicators: number; values: number } {
-    const getFlag = this.db.prepare('SELECT sample FROM social_indicators WHERE id = ?').pluck();
-    const dropValues = this.db.prepare('DELETE FROM social_values WHERE indicator = ?');
-    const setFlag = this.db.prepare('UPDATE social_indicators SET sample = ? WHERE id = ?');
-    const writeIndicator = this.db.prepare(
-      `INSERT INTO social_indicators (id, name_da, name_en, unit, higher_is_better, source, sample) VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT(id) DO UPDATE SET name_da = excluded.name_da, name_en = excluded.name_en, unit = excluded.unit,
-         higher_is_better = excluded.higher_is_better, source = excluded.source, sample = excluded.sample`,
-    );
-    const writeValue = this.db.prepare(
-      `INSERT INTO social_values (district, indicator, period, value, individuals, source, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT(district, indicator, period) DO UPDATE SET value = excluded.value, individuals = excluded.individuals,
-         source = excluded.source, imported_at = excluded.imported_at`,
-    );
-    /** Real data replaces sample data: the sample values go before the first real row of an indicator lands. */
-    const claim = (id: string, sample: boolean) => {
-      const flag = getFlag.get(id) as number | undefined;
-      if (flag === 1 && !sample) {
-        dropValues.run(id);
-        setFlag.run(0, id);
-      }
-    };
-    return this.db.transaction(() => {
+  import(
+    input: { catalogue?: readonly CatalogueInput[]; values?: readonly SocialValueInputRow[]; source: string | null; sample: boolean },
+    at: Date,
+  ): Promise<{ indicators: number; values: number }> {
+    return this.sql.transaction(async (tx) => {
+      /** Real data replaces sample data: the sample values go before the first real row of an indicator lands. */
+      const claim = async (id: string, sample: boolean) => {
+        const flag = (await tx.get<{ sample: number }>('SELECT sample FROM social_indicators WHERE id = ?', [id]))?.sample;
+        if (flag === 1 && !sample) {
+          await tx.run('DELETE FROM social_values WHERE indicator = ?', [id]);
+          await tx.run('UPDATE social_indicators SET sample = ? WHERE id = ?', [0, id]);
+        }
+      };
       for (const e of input.catalogue ?? []) {
         const sample = input.sample || e.sample === true;
-        claim(e.id, sample);
-        writeIndicator.run(e.id, e.nameDa, e.nameEn, e.unit, e.higherIsBetter ? 1 : 0, e.source ?? input.source, sample ? 1 : 0);
+        await claim(e.id, sample);
+        await tx.run(
+          `INSERT INTO social_indicators (id, name_da, name_en, unit, higher_is_better, source, sample) VALUES (?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT(id) DO UPDATE SET name_da = excluded.name_da, name_en = excluded.name_en, unit = excluded.unit,
+             higher_is_better = excluded.higher_is_better, source = excluded.source, sample = excluded.sample`,
+          [e.id, e.nameDa, e.nameEn, e.unit, e.higherIsBetter ? 1 : 0, e.source ?? input.source, sample ? 1 : 0],
+        );
       }
       const claimed = new Set<string>();
       for (const v of input.values ?? []) {
         if (!claimed.has(v.indicator)) {
-          claim(v.indicator, input.sample);
+          await claim(v.indicator, input.sample);
           claimed.add(v.indicator);
         }
-        writeValue.run(v.district, v.indicator, v.period, v.value, v.individuals, input.source, at.toISOString());
+        await tx.run(
+          `INSERT INTO social_values (district, indicator, period, value, individuals, source, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT(district, indicator, period) DO UPDATE SET value = excluded.value, individuals = excluded.individuals,
+             source = excluded.source, imported_at = excluded.imported_at`,
+          [v.district, v.indicator, v.period, v.value, v.individuals, input.source, at.toISOString()],
+        );
       }
       return { indicators: input.catalogue?.length ?? 0, values: input.values?.length ?? 0 };
-    })();
+    });
   }
 
   /** Values, optionally of one district and/or one indicator, ordered by indicator, district, period. */
-  values(filter: { district?: string; indicator?: string } = {}): SocialValueRecord[] {
+  async values(filter: { district?: string; indicator?: string } = {}): Promise<SocialValueRecord[]> {
     const where: string[] = [];
     const params: string[] = [];
     if (filter.district !== undefined) {
@@ -148,6 +149,6 @@ export class SocialIndicators {
       params.push(filter.indicator);
     }
     const sql = `SELECT * FROM social_values ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY indicator, district, period`;
-    return (this.db.prepare(sql).all(...params) as ValueRow[]).map(toValue);
+    return (await this.sql.all<ValueRow>(sql, params)).map(toValue);
   }
 }

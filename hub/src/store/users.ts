@@ -3,7 +3,7 @@
  * only disabled: the audit log keeps naming them, and a disabled user's sessions stop working.
  */
 import { z } from 'zod';
-import type { Db } from './database.ts';
+import type { SqlClient } from './sql.ts';
 import type { Role } from './tokens.ts';
 
 /** Lower case, so "Anna" and "anna" cannot be two accounts; an e-mail address fits. */
@@ -37,41 +37,44 @@ interface UserRow {
 const toUser = (r: UserRow): UserRecord => ({ username: r.username, role: r.role, createdAt: r.created_at, disabledAt: r.disabled_at });
 
 export class Users {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly sql: SqlClient) {}
 
   /** Adds a user; undefined when the username is taken (disabled users keep theirs). */
-  add(input: { username: string; role: Role; passwordHash: string }, at: Date): UserRecord | undefined {
-    const result = this.db
-      .prepare('INSERT INTO users (username, role, password_hash, created_at) VALUES (?, ?, ?, ?) ON CONFLICT(username) DO NOTHING')
-      .run(input.username, input.role, input.passwordHash, at.toISOString());
+  async add(input: { username: string; role: Role; passwordHash: string }, at: Date): Promise<UserRecord | undefined> {
+    const result = await this.sql.run('INSERT INTO users (username, role, password_hash, created_at) VALUES (?, ?, ?, ?) ON CONFLICT(username) DO NOTHING', [
+      input.username,
+      input.role,
+      input.passwordHash,
+      at.toISOString(),
+    ]);
     if (result.changes === 0) return undefined;
     return { username: input.username, role: input.role, createdAt: at.toISOString(), disabledAt: null };
   }
 
-  get(username: string): UserRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined;
+  async get(username: string): Promise<UserRecord | undefined> {
+    const row = await this.sql.get<UserRow>('SELECT * FROM users WHERE username = ?', [username]);
     return row && toUser(row);
   }
 
   /** What sign-in checks: the user with their password hash, if enabled. */
-  credentials(username: string): (UserRecord & { passwordHash: string }) | undefined {
-    const row = this.db.prepare('SELECT * FROM users WHERE username = ? AND disabled_at IS NULL').get(username) as UserRow | undefined;
+  async credentials(username: string): Promise<(UserRecord & { passwordHash: string }) | undefined> {
+    const row = await this.sql.get<UserRow>('SELECT * FROM users WHERE username = ? AND disabled_at IS NULL', [username]);
     return row && { ...toUser(row), passwordHash: row.password_hash };
   }
 
-  list(): UserRecord[] {
-    return (this.db.prepare('SELECT * FROM users ORDER BY username').all() as UserRow[]).map(toUser);
+  async list(): Promise<UserRecord[]> {
+    return (await this.sql.all<UserRow>('SELECT * FROM users ORDER BY username')).map(toUser);
   }
 
   /**
    * Disables a user and ends their sessions (session lookups also check disabled_at, so this is
    * belt and braces). False when no such enabled user exists.
    */
-  disable(username: string, at: Date): boolean {
-    return this.db.transaction(() => {
-      const changed = this.db.prepare('UPDATE users SET disabled_at = ? WHERE username = ? AND disabled_at IS NULL').run(at.toISOString(), username).changes > 0;
-      if (changed) this.db.prepare('DELETE FROM sessions WHERE username = ?').run(username);
+  disable(username: string, at: Date): Promise<boolean> {
+    return this.sql.transaction(async (tx) => {
+      const changed = (await tx.run('UPDATE users SET disabled_at = ? WHERE username = ? AND disabled_at IS NULL', [at.toISOString(), username])).changes > 0;
+      if (changed) await tx.run('DELETE FROM sessions WHERE username = ?', [username]);
       return changed;
-    })();
+    });
   }
 }
