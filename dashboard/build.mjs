@@ -1,12 +1,14 @@
 /**
  * Builds the dashboard into dist/: index.html, assets/app-[hash].js and app-[hash].css
- * (minified, content-hashed so the hub can cache them for a year), and manifest.json.
+ * (minified, content-hashed so the hub can cache them for a year) with their .br and .gz
+ * (the hub's serveStatic sends those to browsers that accept them), and manifest.json.
  * Run from anywhere: `npm run build -w dashboard` or `node dashboard/build.mjs`.
  */
 import { build } from 'esbuild';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const dist = join(root, 'dist');
@@ -52,6 +54,13 @@ const html = `<!doctype html>
 </html>
 `;
 await writeFile(join(dist, 'index.html'), html);
+
+// Compressed once here, not per request: the hub serves app-[hash].js.br / .gz as they are.
+for (const file of [js, css]) {
+  const body = await readFile(join(dist, file));
+  await writeFile(join(dist, `${file}.br`), brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }));
+  await writeFile(join(dist, `${file}.gz`), gzipSync(body, { level: 9 }));
+}
 
 const sizes = Object.fromEntries(Object.entries(result.metafile.outputs).map(([p, o]) => [relative(dist, join(root, p)).split('\\').join('/'), o.bytes]));
 await writeFile(join(dist, 'manifest.json'), `${JSON.stringify({ 'app.js': `/${js}`, 'app.css': `/${css}`, sizes, builtAt: new Date().toISOString() }, null, 2)}\n`);

@@ -1,75 +1,59 @@
-/** The hub's API shapes the dashboard reads (see /api/v1/openapi.json and the team contract). */
-export type Role = 'admin' | 'planner' | 'researcher';
-export interface Session { username: string; role: Role }
+/**
+ * The hub's API shapes the dashboard reads, by name. Every type comes from schema.gen.ts, which
+ * `npm run api:types` generates from the hub's OpenAPI document (so from the route definitions
+ * themselves); nothing here restates a field's type. Where the dashboard reads only part of an
+ * answer, a Pick / Omit says which part, so a field it relies on cannot vanish unnoticed.
+ */
+import type { components } from './schema.gen.ts';
 
-export interface Site { site: string; name: string | null; cameras: number }
-export interface Installation { id: string; site: string; name: string; kind: string; installedAt: string; removedAt: string | null }
-export interface SceneItem { id: string; name?: string; installation?: string }
-export interface Camera { site: string; camera: string; scene: { version: number; lines: SceneItem[]; zones: SceneItem[] } | null }
+type Schemas = components['schemas'];
 
-export interface SubjectRef { kind: string; id: string; name: string }
-export interface IndicatorValues {
-  passersPerDay: number | null;
-  stayingVisitsPerDay: number | null;
-  personMinutesPerDay: number | null;
-  medianDwellSeconds: number | null;
-  eveningShare: number | null;
-  installationUse: number | null;
-}
+export type Role = Schemas['Role'];
+/** GET/POST /session. The dashboard signs in with a password, so its session has a username. */
+export type Session = Schemas['Session'];
+
+export type Site = Schemas['Site'];
+export type Installation = Schemas['Installation'];
+export type SceneItem = Pick<Schemas['SceneLine'], 'id' | 'name' | 'installation'>;
+export type Camera = Schemas['Camera'];
+
+export type SubjectRef = Schemas['SubjectRef'];
+export type IndicatorValues = Schemas['IndicatorValues'];
 export type UrbanIndicator = keyof IndicatorValues;
 export const URBAN_INDICATORS: UrbanIndicator[] = ['passersPerDay', 'stayingVisitsPerDay', 'personMinutesPerDay', 'medianDwellSeconds', 'eveningShare', 'installationUse'];
-export interface UrbanPeriod { key: string; start: string; end: string; hours: { observed: number; total: number }; days: { complete: number; total: number }; values: IndicatorValues }
-export interface UrbanIndicators { subject: SubjectRef; period: 'week' | 'month' | 'quarter'; timeZone: string; stayMinSeconds: number; periods: UrbanPeriod[] }
+export type UrbanPeriod = Schemas['UrbanPeriod'];
+export type UrbanIndicators = Omit<Schemas['UrbanIndicators'], 'class'>;
 
-export type Measure = 'passers' | 'forward' | 'backward' | 'entries' | 'exits' | 'stayingVisits' | 'personMinutes';
-export interface SeriesPoint { start: string; end: string; value: number | null; observedHours: number; totalHours: number }
-export interface Series { subject: SubjectRef | string; measure: Measure; rollup: string; timeZone: string; points: SeriesPoint[] }
-export interface Heatmap { cells: { weekday: number; hour: number; mean: number | null; hours: number }[] }
-export interface Dwell { edges: number[]; counts: number[]; visits: number; medianSeconds: number | null }
-export interface SubjectOption { subject: string; kind: string; name: string; site: string; camera?: string; installation?: string }
+export type Measure = Schemas['Series']['measure'];
+export type SeriesPoint = Schemas['SeriesPoint'];
+export type Series = Schemas['Series'];
+export type Heatmap = Pick<Schemas['Heatmap'], 'cells'>;
+export type Dwell = Pick<Schemas['Dwell'], 'edges' | 'counts' | 'visits' | 'medianSeconds'>;
+export type SubjectOption = Schemas['SubjectOption'];
 
-export interface Effect {
-  baselinePerWeek: number | null;
-  interventionPerWeek: number | null;
-  change: number | null;
-  changeCi95: [number, number] | null;
-  relativeChange: number | null;
-  relativeCi95: [number, number] | null;
-  did: { change: number | null; changeCi95: [number, number] | null; relativeChange: number | null; relativeCi95: [number, number] | null } | null;
-}
-export type EvaluationMeasure = 'passers' | 'stayingVisits' | 'personMinutes';
-export interface Evaluation {
-  installation: Installation;
-  subject: string;
-  control: string | null;
-  baseline: { from: string; to: string; hours: number };
-  intervention: { from: string; to: string; hours: number };
-  matchedCells: number;
-  stayMinSeconds: number;
-  measures: Record<EvaluationMeasure, Effect>;
+/** An evaluation's effect on one measure, as the dashboard reads it (it does not show `cells`). */
+export type Effect = Omit<Schemas['Effect'], 'cells'>;
+export type EvaluationMeasure = keyof Schemas['Evaluation']['measures'];
+type EvaluationPeriod = Pick<Schemas['EvaluationPeriod'], 'from' | 'to' | 'hours'>;
+export type Evaluation = Omit<Schemas['Evaluation'], 'timeZone' | 'class' | 'baseline' | 'intervention' | 'measures' | 'caveats'> & {
+  baseline: EvaluationPeriod;
+  intervention: EvaluationPeriod;
+  measures: Record<EvaluationMeasure, Effect | null>;
+  /** The hub's caveat codes; the dashboard explains the ones it knows and names any other. */
   caveats: string[];
-}
+};
 
-export type Light = 'green' | 'yellow' | 'red';
-export interface SocialIndicator { id: string; nameDa: string; nameEn: string; unit: string; higherIsBetter: boolean; source: string; sample: boolean }
-export interface SocialValue {
-  district: string; indicator: string; period: string; value: number | null; individuals: number | null;
-  suppressed: boolean; municipalAverage: number | null; deviation: number | null; light: Light | null;
-}
-export interface District { id: string; name: string; sites: string[] }
+export type Light = Schemas['Light'];
+export type SocialIndicator = Schemas['SocialIndicator'];
+export type SocialValue = Schemas['SocialValue'];
+export type District = Schemas['District'];
 
-export interface MapData {
-  tileUrl: string | null;
-  districts: import('../map/projection.ts').FeatureCollection<{ id: string; name: string }>;
-  features: import('../map/projection.ts').FeatureCollection<{ kind: 'site' | 'camera' | 'zone'; site: string; camera?: string; zone?: string; name?: string }>;
-}
+export type MapData = Schemas['MapData'];
 
-export interface CameraHealth {
-  site: string; camera: string; lastSeen: string | null; state: string; outboxDepth: number | null; outboxDropped: number | null;
-  lastBinStart: string | null; batches: number; status: (Record<string, unknown> & { fps?: number }) | null;
-}
-export interface CompletenessHour { start: string; observedSeconds: number; share: number }
-export interface Completeness { site: string; camera: string; from: string; to: string; share: number; hours: CompletenessHour[] }
+export type CameraHealth = Schemas['CameraHealth'];
+export type CompletenessHour = Schemas['CompletenessHour'];
+export type Completeness = Schemas['Completeness'];
 
-export interface ImportRowError { line: number; column?: string; message: string }
-export interface ApiErrorBody { error: string; reason: string; rows?: ImportRowError[]; features?: { index: number; message: string }[] }
+export type ImportRowError = Schemas['ImportRowError'];
+/** Any error answer: `{ error, reason }`, with a rejected import's problems; `error` may also be the dashboard's own code for a non-JSON failure. */
+export type ApiErrorBody = Omit<Schemas['ImportRejected'], 'error'> & { error: Schemas['Error']['error'] | (string & {}) };

@@ -115,7 +115,11 @@ function measureSentence(m: EvaluationMeasure, e: Effect, lang: Lang): MeasureSu
 }
 
 export function summarizeEvaluation(ev: Evaluation, lang: Lang): EvaluationSummary {
-  const measures = MEASURES.filter((m) => ev.measures[m]).map((m) => measureSentence(m, ev.measures[m], lang));
+  // A measure the subject has no data for (no zones: no staying visits) is null: left out.
+  const measures = MEASURES.flatMap((m) => {
+    const e = ev.measures[m];
+    return e ? [measureSentence(m, e, lang)] : [];
+  });
   const clear = measures.filter((m) => m.verdict === 'increase' || m.verdict === 'decrease');
   const name = ev.installation.name;
   const period = (p: { from: string; to: string }) => `${formatDate(p.from, lang)} – ${formatDate(p.to, lang)}`;

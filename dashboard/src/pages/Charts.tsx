@@ -57,7 +57,7 @@ export function ChartsPage() {
 
   // the hub's list may already hold the site itself; keep one entry per subject
   const options: SubjectOption[] = [
-    ...(effectiveSite ? [{ subject: `site:${effectiveSite}`, kind: 'site', name: t('kind.site'), site: effectiveSite }] : []),
+    ...(effectiveSite ? [{ subject: `site:${effectiveSite}`, kind: 'site' as const, name: t('kind.site'), site: effectiveSite }] : []),
     ...(subjects.data?.subjects ?? []),
   ].filter((o, i, all) => all.findIndex((x) => x.subject === o.subject) === i);
   const ready = !sites.loading && (!subject || (!series.loading && !heat.loading && !dwell.loading));

@@ -27,6 +27,7 @@ export function defaultDates(inst: Installation, today: string) {
 function ForestPlot(props: { ev: Evaluation; lang: Lang; label: string; didLabel: string }) {
   const rows = MEASURES.flatMap((m) => {
     const e = props.ev.measures[m];
+    if (!e) return []; // no data for this measure (no zones: no staying visits)
     const out = [{ name: measureName(m, props.lang), ci: e.relativeCi95, value: e.relativeChange, did: false }];
     if (e.did) out.push({ name: `${measureName(m, props.lang)} – ${props.didLabel}`, ci: e.did.relativeCi95, value: e.did.relativeChange, did: true });
     return out;
@@ -110,6 +111,19 @@ function Result(props: { ev: Evaluation }) {
         <tbody>
           {MEASURES.map((m) => {
             const e = ev.measures[m];
+            if (!e) {
+              // the installation has no data for this measure (no zones: no staying visits)
+              return (
+                <tr key={m}>
+                  <th scope="row">{measureName(m, lang)}</th>
+                  <td class="num">–</td>
+                  <td class="num">–</td>
+                  <td class="num">–</td>
+                  <td class="num">–</td>
+                  {ev.control && <td class="num">–</td>}
+                </tr>
+              );
+            }
             const b = effectBasis({ ...e, did: null });
             return (
               <tr key={m}>

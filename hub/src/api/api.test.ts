@@ -1,32 +1,30 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
 import { CountSummary, type CountBatch } from '@byliv/protocol';
-import { HubStore, type Role } from '../store/index.ts';
+import type { HubStore, Role } from '../store/index.ts';
 import { newApiToken, tokenHash } from '../auth/index.ts';
 import { createApi } from './app.ts';
 import { EXPORT_COLUMNS } from './routes/export-dictionary.ts';
-import { makeBatch, tempDir } from '../../test/fixtures.ts';
+import { makeBatch } from '../../test/fixtures.ts';
+import { openTestStore } from '../../test/stores.ts';
 
 const now = new Date('2025-05-07T12:00:00Z');
 let store: HubStore;
-let dir: ReturnType<typeof tempDir>;
+let dispose: () => Promise<void>;
 let api: ReturnType<typeof createApi>;
 const tokens = {} as Record<Role, string>;
 
-beforeEach(() => {
-  dir = tempDir();
-  store = HubStore.open(join(dir.path, 'hub.sqlite'));
-  store.cameras.register({ site: 'park', camera: 'cam1', mqttUsername: 'park/cam1', passwordHash: 'x' }, now);
-  store.cameras.register({ site: 'park', camera: 'cam2', mqttUsername: 'park/cam2', passwordHash: 'x' }, now);
+beforeEach(async () => {
+  ({ store, dispose } = await openTestStore());
+  await store.cameras.register({ site: 'park', camera: 'cam1', mqttUsername: 'park/cam1', passwordHash: 'x' }, now);
+  await store.cameras.register({ site: 'park', camera: 'cam2', mqttUsername: 'park/cam2', passwordHash: 'x' }, now);
   for (const role of ['admin', 'planner', 'researcher'] as const) {
     tokens[role] = newApiToken();
-    store.tokens.add({ role, tokenHash: tokenHash(tokens[role]) }, now);
+    await store.tokens.add({ role, tokenHash: tokenHash(tokens[role]) }, now);
   }
   api = createApi({ store, clock: () => now });
 });
-afterEach(() => {
-  store.close();
-  dir.remove();
+afterEach(async () => {
+  await dispose();
 });
 
 const get = (path: string, role?: Role) => api.request(path, { headers: role ? { authorization: `Bearer ${tokens[role]}` } : {} });
@@ -37,7 +35,7 @@ function withDwell(batch: CountBatch, zone: string, dwellHistogram: number[]): C
 }
 
 /** Three bins of cam1 on Wednesday 2025-05-07 and one of cam2. */
-function seed() {
+async function seed() {
   const batches = [
     // z1's 1 exit: a visit of 15–30 s.
     withDwell(makeBatch({ seq: 0, binStart: '2025-05-07T10:00:00Z', lines: { l1: [3, 1, 2, 0] }, zones: { z1: { entries: 2, exits: 1, personSeconds: 30, occupancyMax: 2 } } }), 'z1', [0, 0, 1, 0, 0, 0, 0, 0, 0]),
@@ -50,7 +48,7 @@ function seed() {
     makeBatch({ seq: 2, binStart: '2025-05-07T11:05:00Z', lines: { l1: [1, 0, 0, 0] }, zones: { z1: { entries: 0, personSeconds: 0 } } }),
     makeBatch({ camera: 'cam2', binStart: '2025-05-07T10:00:00Z', lines: { l9: [7, 0, 0, 0] } }),
   ];
-  for (const b of batches) store.bins.insert(b, now);
+  for (const b of batches) await store.bins.insert(b, now);
   return batches;
 }
 
@@ -63,9 +61,9 @@ describe('API tokens and roles', () => {
       expect(body.error).toBe('unauthorized');
       expect(body.reason.length).toBeGreaterThan(10);
     }
-    const id = store.tokens.byHash(tokenHash(tokens.planner))!.id;
+    const id = (await store.tokens.byHash(tokenHash(tokens.planner)))!.id;
     expect((await get('/api/v1/sites', 'planner')).status).toBe(200);
-    store.tokens.revoke(id, now);
+    await store.tokens.revoke(id, now);
     expect((await get('/api/v1/sites', 'planner')).status).toBe(401);
   });
 
@@ -90,7 +88,7 @@ describe('API tokens and roles', () => {
 
 describe('counts', () => {
   it('sums bins into hours, by line, over both classes, with the observed seconds of each hour', async () => {
-    seed();
+    await seed();
     const res = await get('/api/v1/counts?site=park&camera=cam1&rollup=hour&by=line', 'planner');
     expect(res.status).toBe(200);
     const body = (await res.json()) as { rows: unknown[]; timeZone: string };
@@ -102,7 +100,7 @@ describe('counts', () => {
   });
 
   it('filters one class, rolls up to 15 minutes, days and Monday-based weeks, and covers every camera of the site', async () => {
-    seed();
+    await seed();
     const q15 = (await (await get('/api/v1/counts?site=park&camera=cam1&rollup=15m&class=cyclist', 'planner')).json()) as { rows: { start: string; forward: number; backward: number }[] };
     expect(q15.rows.map((r) => [r.start.slice(11, 16), r.forward, r.backward])).toEqual([
       ['10:00', 1, 0],
@@ -119,7 +117,7 @@ describe('counts', () => {
   });
 
   it('sums zones: entries and exits by class, person-seconds and the largest occupancy over both', async () => {
-    seed();
+    await seed();
     const all = (await (await get('/api/v1/counts?site=park&camera=cam1&by=zone', 'planner')).json()) as { rows: object[] };
     expect(all.rows[0]).toMatchObject({ zone: 'z1', entries: 7, exits: 6, personSeconds: 42.25, occupancyMax: 4 });
     const persons = (await (await get('/api/v1/counts?site=park&camera=cam1&by=zone&class=person', 'planner')).json()) as { rows: object[] };
@@ -141,7 +139,7 @@ describe('counts', () => {
 
 describe('summary and health', () => {
   it('gives the CountSummary of a camera: frames, observed seconds, lines and zones over classes', async () => {
-    seed();
+    await seed();
     const res = await get('/api/v1/summary?camera=cam1', 'planner');
     const summary = CountSummary.parse(await res.json());
     expect(summary).toEqual({
@@ -169,8 +167,8 @@ describe('summary and health', () => {
   });
 
   it('shows every camera with its latest status and last-seen time', async () => {
-    seed();
-    store.statuses.add({ v: 1, site: 'park', camera: 'cam1', state: 'online', at: '2025-05-07T11:59:00Z', outboxDepth: 4 }, now);
+    await seed();
+    await store.statuses.add({ v: 1, site: 'park', camera: 'cam1', state: 'online', at: '2025-05-07T11:59:00Z', outboxDepth: 4 }, now);
     const body = (await (await get('/api/v1/health/cameras', 'planner')).json()) as { cameras: Record<string, unknown>[] };
     expect(body.cameras.map((c) => [c.camera, c.state, c.outboxDepth, c.batches, c.lastSeen])).toEqual([
       ['cam1', 'online', 4, 3, now.toISOString()],
@@ -179,7 +177,7 @@ describe('summary and health', () => {
   });
 
   it('gives the share of each hour observed, 0 for hours with no bins', async () => {
-    seed();
+    await seed();
     const body = (await (await get('/api/v1/health/completeness?camera=cam1&from=2025-05-07T09:00:00Z&to=2025-05-07T12:00:00Z', 'planner')).json()) as {
       hours: { start: string; observedSeconds: number; share: number }[];
     };
@@ -204,19 +202,19 @@ describe('installations', () => {
     expect(((await bad.json()) as { reason: string }).reason).toMatch(/removedAt: removedAt must be after installedAt/);
     const list = (await (await get('/api/v1/installations?site=park', 'researcher')).json()) as { installations: { removedAt: string }[] };
     expect(list.installations).toEqual([{ ...bench, removedAt: '2025-06-01T00:00:00Z' }]);
-    expect(store.audit.list().map((a) => a.action)).toEqual(['installation.update', 'installation.create']);
+    expect((await store.audit.list()).map((a) => a.action)).toEqual(['installation.update', 'installation.create']);
   });
 });
 
 describe('researcher export', () => {
-  function seedExport() {
+  async function seedExport() {
     // cam1, 10:00 hour: l1 forward person 3 (suppressed) + 4 = 7 (shown); cyclists 1 (suppressed)
-    store.bins.insert(makeBatch({ seq: 0, binStart: '2025-05-07T10:00:00Z', lines: { l1: [3, 1, 0, 0] }, zones: { z1: { entries: 3, personSeconds: 50 } } }), now);
-    store.bins.insert(makeBatch({ seq: 1, binStart: '2025-05-07T10:30:00Z', lines: { l1: [4, 0, 0, 0] }, zones: { z1: { entries: 3, personSeconds: 20 } } }), now);
+    await store.bins.insert(makeBatch({ seq: 0, binStart: '2025-05-07T10:00:00Z', lines: { l1: [3, 1, 0, 0] }, zones: { z1: { entries: 3, personSeconds: 50 } } }), now);
+    await store.bins.insert(makeBatch({ seq: 1, binStart: '2025-05-07T10:30:00Z', lines: { l1: [4, 0, 0, 0] }, zones: { z1: { entries: 3, personSeconds: 20 } } }), now);
   }
 
   it('streams CSV with counts under 5 blanked and flagged, and writes the download to the audit log', async () => {
-    seedExport();
+    await seedExport();
     const res = await get('/api/v1/export?site=park&camera=cam1&rollup=hour&format=csv', 'researcher');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/text\/csv/);
@@ -230,13 +228,13 @@ describe('researcher export', () => {
     expect(pick('z1', 'entries', 'person')).toMatchObject({ value: '6', suppressed: 'false' });
     expect(pick('z1', 'person_seconds', 'all')).toMatchObject({ value: '70', suppressed: 'false' });
     expect(rows).toHaveLength(4 + 4 + 1); // l1 fwd/bwd × 2 classes, z1 entries/exits × 2 classes, z1 person-seconds
-    const [audit] = store.audit.list();
-    expect(audit).toMatchObject({ action: 'export', role: 'researcher', tokenId: store.tokens.byHash(tokenHash(tokens.researcher))!.id });
+    const [audit] = await store.audit.list();
+    expect(audit).toMatchObject({ action: 'export', role: 'researcher', tokenId: (await store.tokens.byHash(tokenHash(tokens.researcher)))!.id });
     expect(audit.detail).toMatchObject({ rows: 9, suppressed: 1, complete: true, query: { site: 'park', camera: 'cam1', rollup: 'hour', format: 'csv' } });
   });
 
   it('applies a configured threshold, and hides person-seconds where too few people entered', async () => {
-    seedExport();
+    await seedExport();
     const strict = createApi({ store, clock: () => now, suppressBelow: 8 });
     const res = await strict.request('/api/v1/export?site=park&format=json', { headers: { authorization: `Bearer ${tokens.planner}` } });
     const body = (await res.json()) as { header: { citation: string; suppressBelow: number; columns: Record<string, string> }; rows: { feature_id: string; measure: string; class: string; value: number | null; suppressed: boolean }[] };

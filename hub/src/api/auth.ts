@@ -22,8 +22,11 @@ export interface Principal {
   role: Role;
 }
 
-/** `clock` is the API's own (createApi sets it for every request): it decides whether a session has expired. */
-export type ApiEnv = { Variables: { principal: Principal; clock: () => Date } };
+/**
+ * `clock` is the API's own (createApi sets it for every request): it decides whether a session
+ * has expired. `jsonBody` names a route's JSON body in its 400s (set by contract.ts's jsonBodyOf).
+ */
+export type ApiEnv = { Variables: { principal: Principal; clock: () => Date; jsonBody?: string } };
 
 export const SESSION_COOKIE = 'byliv_session';
 
@@ -63,27 +66,27 @@ export function checkSameOrigin(c: Context): void {
 }
 
 /** The signed-in user of the request's session cookie, if it is live. */
-export function sessionPrincipal(store: HubStore, c: Context, at: Date): Principal | undefined {
+export async function sessionPrincipal(store: HubStore, c: Context, at: Date): Promise<Principal | undefined> {
   const value = getCookie(c, SESSION_COOKIE);
   if (!value) return undefined;
-  const session = store.sessions.lookup(tokenHash(value), at);
+  const session = await store.sessions.lookup(tokenHash(value), at);
   return session && { kind: 'user', tokenId: null, username: session.username, role: session.role };
 }
 
-function authenticate(store: HubStore, c: Context, clock: () => Date): Principal {
+async function authenticate(store: HubStore, c: Context, clock: () => Date): Promise<Principal> {
   const header = c.req.header('authorization');
   if (header !== undefined) {
     // An explicit token wins over a cookie; it cannot be forged cross-site, so no CSRF check.
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match) throw new ApiError(401, 'unauthorized', 'the Authorization header must be "Bearer <token>"');
-    const token = store.tokens.byHash(tokenHash(match[1]));
+    const token = await store.tokens.byHash(tokenHash(match[1]));
     if (!token) throw new ApiError(401, 'unauthorized', 'unknown or revoked token');
     return { kind: 'token', tokenId: token.id, username: null, role: token.role };
   }
   if (getCookie(c, SESSION_COOKIE) === undefined) {
     throw new ApiError(401, 'unauthorized', 'not signed in: sign in (POST /api/v1/session) or send "Authorization: Bearer <token>" (byliv-hub token create --role …)');
   }
-  const user = sessionPrincipal(store, c, clock());
+  const user = await sessionPrincipal(store, c, clock());
   if (!user) throw new ApiError(401, 'unauthorized', 'the session has ended (signed out, expired or the user was disabled): sign in again');
   if (!SAFE_METHODS.has(c.req.method)) checkSameOrigin(c);
   return user;
@@ -91,7 +94,7 @@ function authenticate(store: HubStore, c: Context, clock: () => Date): Principal
 
 export function requireRole(store: HubStore, ...roles: Role[]) {
   return createMiddleware<ApiEnv>(async (c, next) => {
-    const principal = authenticate(store, c, c.get('clock') ?? (() => new Date()));
+    const principal = await authenticate(store, c, c.get('clock') ?? (() => new Date()));
     if (!roles.includes(principal.role)) {
       const who = principal.kind === 'token' ? 'the token has' : `${principal.username} has`;
       throw new ApiError(403, 'forbidden', `this route needs the role ${roles.join(' or ')}; ${who} the role ${principal.role}`);

@@ -2,20 +2,22 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { HubStore } from '../store/index.ts';
+import type { HubStore } from '../store/index.ts';
 import { createApi } from './app.ts';
 import { DEFAULT_DASHBOARD_DIR } from './routes/dashboard.ts';
 import { tempDir } from '../../test/fixtures.ts';
+import { openTestStore } from '../../test/stores.ts';
 
 let dir: ReturnType<typeof tempDir>;
 let store: HubStore;
+let dispose: () => Promise<void>;
 
-beforeEach(() => {
+beforeEach(async () => {
   dir = tempDir('byliv-dashboard-static-');
-  store = HubStore.open(join(dir.path, 'hub.sqlite'));
+  ({ store, dispose } = await openTestStore());
 });
-afterEach(() => {
-  store.close();
+afterEach(async () => {
+  await dispose();
   dir.remove();
 });
 

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { Scene } from '@byliv/protocol';
-import { HubStore, type Role } from '../store/index.ts';
+import { Scene, type CountBatch } from '@byliv/protocol';
+import type { HubStore, Role } from '../store/index.ts';
 import { newApiToken, tokenHash } from '../auth/index.ts';
 import { createApi } from './app.ts';
-import { makeBatch, tempDir } from '../../test/fixtures.ts';
+import { makeBatch } from '../../test/fixtures.ts';
+import { openTestStore } from '../../test/stores.ts';
 
 /*
  * A bench (zone z1 of park/cam1) installed Monday 2026-06-01T00:00Z; a control zone c1 on park/cam2.
@@ -29,50 +29,46 @@ const now = new Date('2026-07-15T12:00:00Z');
 const offHours = new Set([Date.parse('2026-05-05T10:00:00Z'), Date.parse('2026-05-12T10:00:00Z')]);
 
 let store: HubStore;
-let dir: ReturnType<typeof tempDir>;
+let dispose: () => Promise<void>;
 let api: ReturnType<typeof createApi>;
 const tokens = {} as Record<Role, string>;
 
-function seed() {
-  for (const camera of ['cam1', 'cam2']) store.cameras.register({ site: 'park', camera, mqttUsername: `park/${camera}`, passwordHash: 'x' }, now);
-  store.installations.upsert({ id: 'bench1', site: 'park', name: 'Bænk ved springvandet', kind: 'bench', installedAt: '2026-06-01T00:00:00.000Z', removedAt: null }, now);
-  store.installations.upsert({ id: 'stage', site: 'park', name: 'Scene', kind: 'stage', installedAt: '2026-06-01T00:00:00.000Z', removedAt: null }, now);
+async function seed() {
+  for (const camera of ['cam1', 'cam2']) await store.cameras.register({ site: 'park', camera, mqttUsername: `park/${camera}`, passwordHash: 'x' }, now);
+  await store.installations.upsert({ id: 'bench1', site: 'park', name: 'Bænk ved springvandet', kind: 'bench', installedAt: '2026-06-01T00:00:00.000Z', removedAt: null }, now);
+  await store.installations.upsert({ id: 'stage', site: 'park', name: 'Scene', kind: 'stage', installedAt: '2026-06-01T00:00:00.000Z', removedAt: null }, now);
   const square = [[0, 0], [10, 0], [10, 10]];
-  store.scenes.add(Scene.parse({ site: 'park', camera: 'cam1', lines: [{ id: 'l1', a: [0, 0], b: [5, 5] }], zones: [{ id: 'z1', installation: 'bench1', polygon: square }, { id: 'z2', installation: 'stage', polygon: square }] }), new Date('2026-05-01T00:00:00Z'));
-  store.scenes.add(Scene.parse({ site: 'park', camera: 'cam2', zones: [{ id: 'c1', name: 'Kontrol', polygon: square }] }), new Date('2026-05-01T00:00:00Z'));
-  store.db.transaction(() => {
-    for (let t = baselineFrom; t < installedAt + 4 * WEEK; t += HOUR) {
-      const after = t >= installedAt;
-      const w = Math.floor((t - (after ? installedAt : baselineFrom)) / WEEK) % 2;
-      const binStart = new Date(t).toISOString();
-      const z1 = (after ? 4 : 2) + w;
-      const c1 = (after ? 2 : 1) + w;
-      const off = offHours.has(t);
-      const zones: Record<string, { entries: number; personSeconds: number; occupancyMax: number }> = { z1: off ? { entries: 0, personSeconds: 0, occupancyMax: 0 } : { entries: z1, personSeconds: 60 * z1, occupancyMax: 1 } };
-      // the stage's zone z2 was only drawn (and counted) from the installation on
-      if (after) zones.z2 = { entries: 1, personSeconds: 60, occupancyMax: 1 };
-      store.bins.insert(
-        makeBatch({ camera: 'cam1', binStart, binSeconds: 3600, lines: { l1: off ? [0, 0, 0, 0] : [100, 0, 0, 0] }, zones, ...(off ? { gapSeconds: 3600, framesProcessed: 0 } : {}) }),
-        now,
-      );
-      store.bins.insert(makeBatch({ camera: 'cam2', binStart, binSeconds: 3600, zones: { c1: { entries: c1, personSeconds: 60 * c1, occupancyMax: 1 } } }), now);
-    }
-  })();
+  await store.scenes.add(Scene.parse({ site: 'park', camera: 'cam1', lines: [{ id: 'l1', a: [0, 0], b: [5, 5] }], zones: [{ id: 'z1', installation: 'bench1', polygon: square }, { id: 'z2', installation: 'stage', polygon: square }] }), new Date('2026-05-01T00:00:00Z'));
+  await store.scenes.add(Scene.parse({ site: 'park', camera: 'cam2', zones: [{ id: 'c1', name: 'Kontrol', polygon: square }] }), new Date('2026-05-01T00:00:00Z'));
+  const batches: CountBatch[] = [];
+  for (let t = baselineFrom; t < installedAt + 4 * WEEK; t += HOUR) {
+    const after = t >= installedAt;
+    const w = Math.floor((t - (after ? installedAt : baselineFrom)) / WEEK) % 2;
+    const binStart = new Date(t).toISOString();
+    const z1 = (after ? 4 : 2) + w;
+    const c1 = (after ? 2 : 1) + w;
+    const off = offHours.has(t);
+    const zones: Record<string, { entries: number; personSeconds: number; occupancyMax: number }> = { z1: off ? { entries: 0, personSeconds: 0, occupancyMax: 0 } : { entries: z1, personSeconds: 60 * z1, occupancyMax: 1 } };
+    // the stage's zone z2 was only drawn (and counted) from the installation on
+    if (after) zones.z2 = { entries: 1, personSeconds: 60, occupancyMax: 1 };
+    batches.push(makeBatch({ camera: 'cam1', binStart, binSeconds: 3600, lines: { l1: off ? [0, 0, 0, 0] : [100, 0, 0, 0] }, zones, ...(off ? { gapSeconds: 3600, framesProcessed: 0 } : {}) }));
+    batches.push(makeBatch({ camera: 'cam2', binStart, binSeconds: 3600, zones: { c1: { entries: c1, personSeconds: 60 * c1, occupancyMax: 1 } } }));
+  }
+  // one transaction for the lot
+  await store.bins.insertMany(batches, now);
 }
 
-beforeEach(() => {
-  dir = tempDir();
-  store = HubStore.open(join(dir.path, 'hub.sqlite'), { synchronous: 'NORMAL' });
+beforeEach(async () => {
+  ({ store, dispose } = await openTestStore());
   for (const role of ['admin', 'planner', 'researcher'] as const) {
     tokens[role] = newApiToken();
-    store.tokens.add({ role, tokenHash: tokenHash(tokens[role]) }, now);
+    await store.tokens.add({ role, tokenHash: tokenHash(tokens[role]) }, now);
   }
-  seed();
+  await seed();
   api = createApi({ store, clock: () => now });
 });
-afterEach(() => {
-  store.close();
-  dir.remove();
+afterEach(async () => {
+  await dispose();
 });
 
 const get = async (query: string, role: Role = 'planner') => {
@@ -165,7 +161,7 @@ describe('GET /evaluations', () => {
   });
 
   it('400 for an installation with no line or zone in any scene', async () => {
-    store.installations.upsert({ id: 'lonely', site: 'park', name: 'Lonely', kind: 'bench', installedAt: '2026-06-01T00:00:00.000Z', removedAt: null }, now);
+    await store.installations.upsert({ id: 'lonely', site: 'park', name: 'Lonely', kind: 'bench', installedAt: '2026-06-01T00:00:00.000Z', removedAt: null }, now);
     const { status, body } = await get('installation=lonely');
     expect(status).toBe(400);
     expect(body.reason).toMatch(/has no line or zone in any camera scene/);

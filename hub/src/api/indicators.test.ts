@@ -1,15 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
 import { Scene } from '@byliv/protocol';
-import { HubStore, type Role } from '../store/index.ts';
+import type { HubStore, Role } from '../store/index.ts';
 import { newApiToken, tokenHash } from '../auth/index.ts';
 import { hourlyRecords } from '../indicators/index.ts';
 import { createApi } from './app.ts';
-import { makeBatch, tempDir } from '../../test/fixtures.ts';
+import { makeBatch } from '../../test/fixtures.ts';
+import { openTestStore } from '../../test/stores.ts';
 
 const now = new Date('2026-11-25T12:00:00Z');
 let store: HubStore;
-let dir: ReturnType<typeof tempDir>;
+let dispose: () => Promise<void>;
 let api: ReturnType<typeof createApi>;
 const tokens = {} as Record<Role, string>;
 
@@ -20,10 +20,10 @@ const tokens = {} as Record<Role, string>;
  * 12:00 to 14:00 local. Of Wednesday it sees only the first half of 00:00 local. park/cam2 is
  * registered but never sent a bin.
  */
-function seed() {
+async function seed() {
   const at = new Date('2026-11-01T00:00:00Z');
-  store.installations.upsert({ id: 'bench-1', site: 'park', name: 'Bænk / Bench', kind: 'bench', installedAt: '2026-11-10T00:00:00Z', removedAt: null }, at);
-  store.scenes.add(
+  await store.installations.upsert({ id: 'bench-1', site: 'park', name: 'Bænk / Bench', kind: 'bench', installedAt: '2026-11-10T00:00:00Z', removedAt: null }, at);
+  await store.scenes.add(
     Scene.parse({
       site: 'park',
       camera: 'cam1',
@@ -44,25 +44,23 @@ function seed() {
       zones: { bench: { entries: 1, exits: 1, personSeconds: 45, occupancyMax: i >= 48 && i < 56 ? 1 : 0 } },
     });
     batch.zones.bench.dwellHistogram = [0, 0, 0, 1, 0, 0, 0, 0, 0];
-    store.bins.insert(batch, now);
+    await store.bins.insert(batch, now);
   }
 }
 
-beforeEach(() => {
-  dir = tempDir();
-  store = HubStore.open(join(dir.path, 'hub.sqlite'));
-  store.cameras.register({ site: 'park', camera: 'cam1', mqttUsername: 'park/cam1', passwordHash: 'x' }, now);
-  store.cameras.register({ site: 'park', camera: 'cam2', mqttUsername: 'park/cam2', passwordHash: 'x' }, now);
+beforeEach(async () => {
+  ({ store, dispose } = await openTestStore());
+  await store.cameras.register({ site: 'park', camera: 'cam1', mqttUsername: 'park/cam1', passwordHash: 'x' }, now);
+  await store.cameras.register({ site: 'park', camera: 'cam2', mqttUsername: 'park/cam2', passwordHash: 'x' }, now);
   for (const role of ['admin', 'planner', 'researcher'] as const) {
     tokens[role] = newApiToken();
-    store.tokens.add({ role, tokenHash: tokenHash(tokens[role]) }, now);
+    await store.tokens.add({ role, tokenHash: tokenHash(tokens[role]) }, now);
   }
   api = createApi({ store, clock: () => now });
-  seed();
+  await seed();
 });
-afterEach(() => {
-  store.close();
-  dir.remove();
+afterEach(async () => {
+  await dispose();
 });
 
 const get = async (path: string, role: Role | null = 'researcher') => {
@@ -111,8 +109,8 @@ describe('GET /indicators/urban', () => {
     expect(await values('subject=installation:bench-1')).toMatchObject({ passersPerDay: 96, installationUse: 0.08 });
     expect(await values('subject=site:park&class=person')).toMatchObject({ passersPerDay: 192 });
     expect(await values('subject=site:park&stayMinSeconds=60')).toMatchObject({ stayingVisitsPerDay: 0 });
-    store.db.prepare("INSERT INTO districts (id, name, updated_at) VALUES ('north', 'Nord', '2026-11-01T00:00:00Z')").run();
-    store.db.prepare("INSERT INTO site_districts (site, district) VALUES ('park', 'north')").run();
+    await store.districts.upsert([{ id: 'north', name: 'Nord', geometry: null }], new Date('2026-11-01T00:00:00Z'));
+    await store.districts.assignSite('park', 'north');
     const d = await get('/indicators/urban?subject=district:north&period=week&from=2026-11-16&to=2026-11-23');
     expect(d.body.subject).toEqual({ kind: 'district', id: 'north', name: 'Nord' });
     expect(d.body.periods[0].values.passersPerDay).toBe(288);
@@ -232,8 +230,8 @@ describe('errors and roles', () => {
 });
 
 describe('hourlyRecords (for evaluations)', () => {
-  it('gives one scaled record per UTC hour, null where unobserved', () => {
-    const records = hourlyRecords(store, 'zone:park/cam1/bench', Date.parse('2026-11-17T22:00:00Z'), Date.parse('2026-11-18T01:00:00Z'));
+  it('gives one scaled record per UTC hour, null where unobserved', async () => {
+    const records = await hourlyRecords(store, 'zone:park/cam1/bench', Date.parse('2026-11-17T22:00:00Z'), Date.parse('2026-11-18T01:00:00Z'));
     expect(records.map((r) => [new Date(r.hourStartMs).toISOString(), r.observedSeconds, r.passers, r.stayingVisits, r.personMinutes])).toEqual([
       ['2026-11-17T22:00:00.000Z', 3600, 4, 4, 3],
       ['2026-11-17T23:00:00.000Z', 1800, 4, 4, 3],
@@ -241,21 +239,21 @@ describe('hourlyRecords (for evaluations)', () => {
     ]);
   });
 
-  it('bins without one of the subject\'s lines or zones (drawn later) observed nothing of it: null, not 0', () => {
+  it('bins without one of the subject\'s lines or zones (drawn later) observed nothing of it: null, not 0', async () => {
     // Friday 2026-11-20: the kiosk zone exists only from 12:00 UTC
     for (let i = 0; i < 12; i++) {
       const binStart = new Date(Date.parse('2026-11-20T10:00:00Z') + i * 900_000).toISOString();
-      store.bins.insert(makeBatch({ seq: 200 + i, binStart, binSeconds: 900, lines: { l1: [1, 0, 0, 0] }, zones: i >= 8 ? { kiosk: { entries: 2 } } : {} }), now);
+      await store.bins.insert(makeBatch({ seq: 200 + i, binStart, binSeconds: 900, lines: { l1: [1, 0, 0, 0] }, zones: i >= 8 ? { kiosk: { entries: 2 } } : {} }), now);
     }
-    const kiosk = hourlyRecords(store, 'zone:park/cam1/kiosk', Date.parse('2026-11-20T10:00:00Z'), Date.parse('2026-11-20T13:00:00Z'));
+    const kiosk = await hourlyRecords(store, 'zone:park/cam1/kiosk', Date.parse('2026-11-20T10:00:00Z'), Date.parse('2026-11-20T13:00:00Z'));
     expect(kiosk.map((r) => [r.observedSeconds, r.passers])).toEqual([
       [0, null],
       [0, null],
       [3600, 8],
     ]);
-    const asZeros = hourlyRecords(store, 'zone:park/cam1/kiosk', Date.parse('2026-11-20T10:00:00Z'), Date.parse('2026-11-20T13:00:00Z'), { featureMissing: 'zero' });
+    const asZeros = await hourlyRecords(store, 'zone:park/cam1/kiosk', Date.parse('2026-11-20T10:00:00Z'), Date.parse('2026-11-20T13:00:00Z'), { featureMissing: 'zero' });
     expect(asZeros.map((r) => r.passers)).toEqual([0, 0, 8]);
-    const line = hourlyRecords(store, 'line:park/cam1/l1', Date.parse('2026-11-20T10:00:00Z'), Date.parse('2026-11-20T13:00:00Z'));
+    const line = await hourlyRecords(store, 'line:park/cam1/l1', Date.parse('2026-11-20T10:00:00Z'), Date.parse('2026-11-20T13:00:00Z'));
     expect(line.map((r) => r.passers)).toEqual([4, 4, 4]);
   });
 });

@@ -1,33 +1,32 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { HubStore } from '../store/index.ts';
+import type { HubStore } from '../store/index.ts';
+import { rawSql } from '../store/testing.ts';
 import { hashPassword, newApiToken, tokenHash, verifyPassword } from '../auth/index.ts';
 import { createApi } from './app.ts';
-import { makeBatch, tempDir } from '../../test/fixtures.ts';
+import { makeBatch } from '../../test/fixtures.ts';
+import { openTestStore } from '../../test/stores.ts';
 
 const t0 = new Date('2025-05-07T12:00:00Z');
 let now = t0;
 let store: HubStore;
-let dir: ReturnType<typeof tempDir>;
+let dispose: () => Promise<void>;
 let api: ReturnType<typeof createApi>;
 const PASSWORDS = { anna: 'anna-has-a-long-password', bo: 'bo-is-a-planner-here', cai: 'cai-does-research-1' };
 
 beforeEach(async () => {
   now = t0;
-  dir = tempDir();
-  store = HubStore.open(join(dir.path, 'hub.sqlite'));
-  store.cameras.register({ site: 'park', camera: 'cam1', mqttUsername: 'park/cam1', passwordHash: 'x' }, t0);
-  store.bins.insert(makeBatch({ binStart: '2025-05-07T10:00:00Z', lines: { l1: [3, 1, 2, 0] } }), t0);
+  ({ store, dispose } = await openTestStore());
+  await store.cameras.register({ site: 'park', camera: 'cam1', mqttUsername: 'park/cam1', passwordHash: 'x' }, t0);
+  await store.bins.insert(makeBatch({ binStart: '2025-05-07T10:00:00Z', lines: { l1: [3, 1, 2, 0] } }), t0);
   // A cheap scrypt cost keeps the tests quick; the hashes are read the same way.
   const cost = { N: 1024, r: 8, p: 1 };
-  store.users.add({ username: 'anna', role: 'admin', passwordHash: await hashPassword(PASSWORDS.anna, cost) }, t0);
-  store.users.add({ username: 'bo', role: 'planner', passwordHash: await hashPassword(PASSWORDS.bo, cost) }, t0);
-  store.users.add({ username: 'cai', role: 'researcher', passwordHash: await hashPassword(PASSWORDS.cai, cost) }, t0);
+  await store.users.add({ username: 'anna', role: 'admin', passwordHash: await hashPassword(PASSWORDS.anna, cost) }, t0);
+  await store.users.add({ username: 'bo', role: 'planner', passwordHash: await hashPassword(PASSWORDS.bo, cost) }, t0);
+  await store.users.add({ username: 'cai', role: 'researcher', passwordHash: await hashPassword(PASSWORDS.cai, cost) }, t0);
   api = createApi({ store, clock: () => now });
 });
-afterEach(() => {
-  store.close();
-  dir.remove();
+afterEach(async () => {
+  await dispose();
 });
 
 const json = { 'content-type': 'application/json' };
@@ -57,14 +56,14 @@ describe('sign-in', () => {
     const session = cookie.split(';')[0];
     expect(await (await as(session, '/api/v1/session')).json()).toEqual({ username: 'anna', role: 'admin' });
     expect((await as(session, '/api/v1/sites')).status).toBe(200);
-    expect(store.audit.list()[0]).toMatchObject({ action: 'session.create', username: 'anna', role: 'admin', tokenId: null });
+    expect((await store.audit.list())[0]).toMatchObject({ action: 'session.create', username: 'anna', role: 'admin', tokenId: null });
 
     const secure = createApi({ store, clock: () => now, secureCookies: true });
     expect((await signIn('bo', PASSWORDS.bo, {}, secure)).headers.get('set-cookie')).toMatch(/; Secure/);
   });
 
   it('gives the same 401 for a wrong password, an unknown user and a disabled one', async () => {
-    store.users.disable('bo', t0);
+    await store.users.disable('bo', t0);
     for (const [username, password] of [['anna', 'not-the-password'], ['nobody', 'whatever-password'], ['bo', PASSWORDS.bo]]) {
       const res = await signIn(username, password);
       expect(res.status).toBe(401);
@@ -99,7 +98,7 @@ describe('sign-in', () => {
     expect(out.status).toBe(204);
     expect(out.headers.get('set-cookie')).toMatch(/^byliv_session=; Max-Age=0; Path=\//);
     expect((await as(cookie, '/api/v1/session')).status).toBe(401);
-    expect(store.db.prepare('SELECT COUNT(*) FROM sessions').pluck().get()).toBe(0);
+    expect((await rawSql(store).get<{ n: number }>('SELECT COUNT(*) AS n FROM sessions'))!.n).toBe(0);
     expect((await api.request('/api/v1/session', { method: 'DELETE' })).status).toBe(204); // signed out already: still fine
 
     const again = await cookieOf('bo');
@@ -113,16 +112,16 @@ describe('sign-in', () => {
 
   it('stores neither passwords nor session cookies in plain text', async () => {
     const cookie = await cookieOf('anna');
-    const rows = store.db.prepare('SELECT username, password_hash FROM users').all() as { username: string; password_hash: string }[];
+    const rows = await rawSql(store).all<{ username: string; password_hash: string }>('SELECT username, password_hash FROM users');
     expect(rows).toHaveLength(3);
     for (const row of rows) {
       expect(row.password_hash).toMatch(/^scrypt\$\d+\$8\$1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
       expect(row.password_hash).not.toContain(PASSWORDS[row.username as keyof typeof PASSWORDS]);
     }
     const value = cookie.split('=')[1];
-    const stored = store.db.prepare('SELECT token_hash FROM sessions').pluck().all();
+    const stored = (await rawSql(store).all<{ token_hash: string }>('SELECT token_hash FROM sessions')).map((r) => r.token_hash);
     expect(stored).toEqual([tokenHash(value)]);
-    const dump = JSON.stringify(store.db.prepare('SELECT * FROM users').all()) + JSON.stringify(store.db.prepare('SELECT * FROM sessions').all()) + JSON.stringify(store.audit.list());
+    const dump = JSON.stringify(await rawSql(store).all('SELECT * FROM users')) + JSON.stringify(await rawSql(store).all('SELECT * FROM sessions')) + JSON.stringify(await store.audit.list());
     for (const secret of [...Object.values(PASSWORDS), value]) expect(dump).not.toContain(secret);
   });
 });
@@ -138,7 +137,7 @@ describe('roles with a session', () => {
     const csv = await as(cookie, '/api/v1/export?site=park');
     expect(csv.status).toBe(200);
     await csv.text();
-    expect(store.audit.list()[0]).toMatchObject({ action: 'export', username: 'cai', role: 'researcher', tokenId: null });
+    expect((await store.audit.list())[0]).toMatchObject({ action: 'export', username: 'cai', role: 'researcher', tokenId: null });
   });
 
   it('refuses a state change with the cookie from another origin or site; the same origin, and a bearer token, pass', async () => {
@@ -150,7 +149,7 @@ describe('roles with a session', () => {
       expect(res.status, JSON.stringify(headers)).toBe(403);
       expect(((await res.json()) as { reason: string }).reason).toMatch(/cross-(origin|site) request refused/);
     }
-    expect(store.installations.get('bench1')).toBeUndefined();
+    expect(await store.installations.get('bench1')).toBeUndefined();
     // sign-in and sign-out from another site are refused too
     expect((await signIn('anna', PASSWORDS.anna, { origin: 'https://evil.example' })).status).toBe(403);
     expect((await as(cookie, '/api/v1/session', { method: 'DELETE', headers: { origin: 'https://evil.example' } })).status).toBe(403);
@@ -163,7 +162,7 @@ describe('roles with a session', () => {
     expect((await post({ origin: 'https://byliv.kommune.dk', host: '127.0.0.1:8080', 'x-forwarded-host': 'byliv.kommune.dk' })).status).toBe(200);
     expect((await post({ origin: 'https://evil.example', host: '127.0.0.1:8080', 'x-forwarded-host': 'byliv.kommune.dk' })).status).toBe(403);
     const token = newApiToken();
-    store.tokens.add({ role: 'admin', tokenHash: tokenHash(token) }, t0);
+    await store.tokens.add({ role: 'admin', tokenHash: tokenHash(token) }, t0);
     const bearer = await api.request('/api/v1/installations', { method: 'POST', headers: { ...json, authorization: `Bearer ${token}`, origin: 'https://elsewhere.example' }, body: installation });
     expect(bearer.status).toBe(200);
   });
@@ -178,7 +177,7 @@ describe('roles with a session', () => {
     expect((await as(bo, '/api/v1/counts?site=park')).status).toBe(401);
     expect((await signIn('bo', PASSWORDS.bo)).status).toBe(401);
     // even a session row left behind would not work: lookup checks the user
-    store.sessions.create({ tokenHash: tokenHash('left-behind'), username: 'bo', expiresAt: new Date(t0.getTime() + 3600_000) }, t0);
+    await store.sessions.create({ tokenHash: tokenHash('left-behind'), username: 'bo', expiresAt: new Date(t0.getTime() + 3600_000) }, t0);
     expect((await as('byliv_session=left-behind', '/api/v1/sites')).status).toBe(401);
     expect((await as(anna, '/api/v1/users/anna', { method: 'DELETE' })).status).toBe(409);
     expect((await as(anna, '/api/v1/users/nobody', { method: 'DELETE' })).status).toBe(404);
@@ -203,7 +202,7 @@ describe('admin: users, tokens, cameras', () => {
     expect(list.users.map((u) => Object.keys(u).sort())).toEqual(new Array(4).fill(['createdAt', 'disabledAt', 'role', 'username']));
     expect(JSON.stringify(list)).not.toContain('scrypt');
     expect((await add({ username: 'eve', role: 'admin', password: 'eve-long-password' }, await cookieOf('bo'))).status).toBe(403);
-    expect(store.audit.list().find((a) => a.action === 'user.create')).toMatchObject({ username: 'anna', role: 'admin', detail: { username: 'dina', role: 'planner' } });
+    expect((await store.audit.list()).find((a) => a.action === 'user.create')).toMatchObject({ username: 'anna', role: 'admin', detail: { username: 'dina', role: 'planner' } });
   });
 
   it('issues a token shown once, lists tokens without secrets, revokes one', async () => {
@@ -222,7 +221,7 @@ describe('admin: users, tokens, cameras', () => {
     expect((await as(anna, `/api/v1/tokens/${issued.id}`, { method: 'DELETE' })).status).toBe(204);
     expect((await api.request('/api/v1/export/dictionary', { headers: bearer })).status).toBe(401);
     expect((await as(anna, '/api/v1/tokens/999', { method: 'DELETE' })).status).toBe(404);
-    expect(store.audit.list().slice(0, 2).map((a) => [a.action, a.username, a.detail.id])).toEqual([['token.revoke', 'anna', issued.id], ['token.create', 'anna', issued.id]]);
+    expect((await store.audit.list()).slice(0, 2).map((a) => [a.action, a.username, a.detail.id])).toEqual([['token.revoke', 'anna', issued.id], ['token.create', 'anna', issued.id]]);
   });
 
   it('registers a camera and shows its MQTT password once; the hub keeps only its hash', async () => {
@@ -231,13 +230,13 @@ describe('admin: users, tokens, cameras', () => {
     expect(res.status).toBe(201);
     const { username, password } = (await res.json()) as { username: string; password: string };
     expect(username).toBe('torv/cam1');
-    const stored = store.cameras.byUsername('torv/cam1')!;
+    const stored = (await store.cameras.byUsername('torv/cam1'))!;
     expect(stored.passwordHash).not.toContain(password);
     expect(await verifyPassword(password, stored.passwordHash)).toBe(true);
-    expect(store.cameras.sites().find((s) => s.site === 'torv')?.name).toBe('Torvet');
+    expect((await store.cameras.sites()).find((s) => s.site === 'torv')?.name).toBe('Torvet');
     const again = await as(anna, '/api/v1/cameras', { method: 'POST', headers: json, body: JSON.stringify({ site: 'torv', camera: 'cam1' }) });
     expect(again.status).toBe(200);
     expect((await as(anna, '/api/v1/cameras', { method: 'POST', headers: json, body: JSON.stringify({ site: 'a/b', camera: 'cam1' }) })).status).toBe(400);
-    expect(store.audit.list().slice(0, 2).map((a) => [a.action, a.username])).toEqual([['camera.password', 'anna'], ['camera.add', 'anna']]);
+    expect((await store.audit.list()).slice(0, 2).map((a) => [a.action, a.username])).toEqual([['camera.password', 'anna'], ['camera.add', 'anna']]);
   });
 });

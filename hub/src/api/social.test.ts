@@ -1,31 +1,29 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HubStore, type Role } from '../store/index.ts';
+import type { HubStore, Role } from '../store/index.ts';
 import { newApiToken, tokenHash } from '../auth/index.ts';
 import { createApi } from './app.ts';
 import { SAMPLE_DIR, loadSampleData } from '../social/sample.ts';
-import { tempDir } from '../../test/fixtures.ts';
+import { openTestStore } from '../../test/stores.ts';
 
 const now = new Date('2026-12-01T12:00:00Z');
 let store: HubStore;
-let dir: ReturnType<typeof tempDir>;
+let dispose: () => Promise<void>;
 let api: ReturnType<typeof createApi>;
 const tokens = {} as Record<Role, string>;
 const sample = (name: string) => readFileSync(join(SAMPLE_DIR, name), 'utf8');
 
-beforeEach(() => {
-  dir = tempDir();
-  store = HubStore.open(join(dir.path, 'hub.sqlite'));
+beforeEach(async () => {
+  ({ store, dispose } = await openTestStore());
   for (const role of ['admin', 'planner', 'researcher'] as const) {
     tokens[role] = newApiToken();
-    store.tokens.add({ role, tokenHash: tokenHash(tokens[role]) }, now);
+    await store.tokens.add({ role, tokenHash: tokenHash(tokens[role]) }, now);
   }
   api = createApi({ store, clock: () => now });
 });
-afterEach(() => {
-  store.close();
-  dir.remove();
+afterEach(async () => {
+  await dispose();
 });
 
 const auth = (role: Role) => ({ authorization: `Bearer ${tokens[role]}` });
@@ -56,13 +54,13 @@ describe('social imports and reads', () => {
     expect(values.indicators).toHaveLength(6);
     // the sites did not exist: the site map made them
     expect(map.createdSites).toEqual(['eksempelpladsen', 'pets09']);
-    expect(store.cameras.hasSite('pets09')).toBe(true);
+    expect(await store.cameras.hasSite('pets09')).toBe(true);
 
     const districts = await get('/districts');
     expect(districts.status).toBe(200);
     expect(districts.body.districts.find((d: any) => d.id === 'laerkevang')).toEqual({ id: 'laerkevang', name: 'Lærkevang', sites: ['pets09'] });
-    expect(store.districts.sitesOf('stationsbyen')).toEqual(['eksempelpladsen']);
-    expect(store.districts.districtOf('pets09')).toBe('laerkevang');
+    expect(await store.districts.sitesOf('stationsbyen')).toEqual(['eksempelpladsen']);
+    expect(await store.districts.districtOf('pets09')).toBe('laerkevang');
 
     const indicators = await get('/social/indicators', 'planner');
     expect(indicators.body.limits).toEqual({ yellow: 0.1, red: 0.3 });
@@ -97,7 +95,7 @@ describe('social imports and reads', () => {
 
   it('a broken CSV gives 400 with its rows and stores nothing; the values stay as they were', async () => {
     await importSample();
-    const before = store.social.values().length;
+    const before = (await store.social.values()).length;
     const broken = 'district;indicator;period;value;individuals\nlaerkevang;unemployment;2026-H2;5,1;3300\nnowhere;unemployment;2026-H2;x;3300\n';
     const res = await post('/imports/social-indicators', broken, 'text/csv');
     expect(res.status).toBe(400);
@@ -107,28 +105,28 @@ describe('social imports and reads', () => {
       { line: 3, column: 'district', message: expect.stringContaining('nowhere') },
       { line: 3, column: 'value', message: expect.stringContaining('not a number') },
     ]);
-    expect(store.social.values().length).toBe(before);
-    expect(store.social.values({ district: 'laerkevang', indicator: 'unemployment' }).some((v) => v.period === '2026-H2')).toBe(false);
+    expect((await store.social.values()).length).toBe(before);
+    expect((await store.social.values({ district: 'laerkevang', indicator: 'unemployment' })).some((v) => v.period === '2026-H2')).toBe(false);
   });
 
   it('bad GeoJSON gives 400 with the features', async () => {
     const res = await post('/imports/districts', JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { id: 'x', name: 'X' }, geometry: { type: 'Polygon', coordinates: [[[12, 55], [13, 55], [13, 56], [12, 56]]] } }] }), 'application/json');
     expect(res.status).toBe(400);
     expect(res.body.features).toEqual([{ index: 0, message: expect.stringContaining('not closed') }]);
-    expect(store.districts.list()).toEqual([]);
+    expect(await store.districts.list()).toEqual([]);
   });
 
   it('only an admin imports: 403 for a planner, 401 without a token; readers may read', async () => {
     expect((await post('/imports/social-indicators', sample('social-indicators.csv'), 'text/csv', 'planner')).status).toBe(403);
     expect((await post('/imports/districts', sample('districts.geojson'), 'application/json', 'researcher')).status).toBe(403);
     expect((await api.request('/api/v1/imports/site-map', { method: 'POST', body: '{}' })).status).toBe(401);
-    expect(store.social.values()).toEqual([]);
+    expect(await store.social.values()).toEqual([]);
     for (const role of ['admin', 'planner', 'researcher'] as const) expect((await get('/social/indicators', role)).status).toBe(200);
   });
 
   it('audits every import', async () => {
     await importSample();
-    const actions = store.audit.list(20).map((e) => e.action);
+    const actions = (await store.audit.list(20)).map((e) => e.action);
     for (const action of ['districts.import', 'social.catalogue.import', 'social.values.import', 'site-map.import']) expect(actions).toContain(action);
   });
 
@@ -136,9 +134,9 @@ describe('social imports and reads', () => {
     await importSample();
     const real = 'district,indicator,period,value,individuals\nkommune,unemployment,2026-H1,3.1,20000\n';
     expect((await post('/imports/social-indicators?source=Jobindsats', real, 'text/csv')).status).toBe(200);
-    const values = store.social.values({ indicator: 'unemployment' });
+    const values = await store.social.values({ indicator: 'unemployment' });
     expect(values.map((v) => [v.district, v.period, v.source])).toEqual([['kommune', '2026-H1', 'Jobindsats']]);
-    expect(store.social.indicator('unemployment')!.sample).toBe(false);
+    expect((await store.social.indicator('unemployment'))!.sample).toBe(false);
     const again = await post('/imports/social-indicators?sample=true', sample('social-indicators.csv'), 'text/csv');
     expect(again.status).toBe(409);
     expect(again.body.reason).toContain('unemployment');
@@ -152,10 +150,10 @@ describe('social imports and reads', () => {
   });
 
   it('loadSampleData (byliv-hub sample load) gives the same store as the API import, and loading twice changes nothing', async () => {
-    const first = loadSampleData(store, now);
-    const again = loadSampleData(store, now);
+    const first = await loadSampleData(store, now);
+    const again = await loadSampleData(store, now);
     expect(again).toEqual(first);
-    expect(store.social.values()).toHaveLength(180);
-    expect(store.mapFeatures.list()).toHaveLength(10);
+    expect(await store.social.values()).toHaveLength(180);
+    expect(await store.mapFeatures.list()).toHaveLength(10);
   });
 });

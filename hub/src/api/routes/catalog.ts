@@ -1,11 +1,12 @@
 /** Sites, cameras (with their current scene) and installations. */
-import { Hono } from 'hono';
-import { z } from 'zod';
-import { Id, Scene, describeIssues } from '@byliv/protocol';
+import { createRoute } from '@hono/zod-openapi';
+import { Id, Scene, SceneLine, SceneZone } from '@byliv/protocol';
 import type { HubStore } from '../../store/index.ts';
-import { auditActor, requireRole, type ApiEnv } from '../auth.ts';
+import { auditActor, requireRole } from '../auth.ts';
+import { apiRouter, errors, json, jsonBodyOf, jsonRequest, roles, z } from '../contract.ts';
 import { badRequest } from '../errors.ts';
-import { Instant, jsonBody, parseQuery } from '../params.ts';
+import { Instant } from '../params.ts';
+import { Installation, Time } from '../schemas.ts';
 import { requireSite } from './resolve.ts';
 
 const InstallationBody = z
@@ -13,58 +14,139 @@ const InstallationBody = z
     id: Id,
     site: Id,
     name: z.string().min(1).max(200),
-    kind: z.string().min(1).max(100),
+    kind: z.string().min(1).max(100).openapi({ example: 'bench' }),
     installedAt: z.iso.datetime({ offset: true }),
     removedAt: z.iso.datetime({ offset: true }).nullable().default(null),
   })
   .strict()
-  .refine((i) => i.removedAt === null || Date.parse(i.removedAt) > Date.parse(i.installedAt), { message: 'removedAt must be after installedAt', path: ['removedAt'] });
+  .refine((i) => i.removedAt === null || Date.parse(i.removedAt) > Date.parse(i.installedAt), { message: 'removedAt must be after installedAt', path: ['removedAt'] })
+  .openapi('InstallationInput', { description: 'removedAt (default null) must be after installedAt' });
+
+export const Site = z
+  .object({ site: z.string(), name: z.string().nullable(), createdAt: Time, cameras: z.number().int().openapi({ description: 'Cameras registered at the site' }) })
+  .openapi('Site');
+
+export const Camera = z
+  .object({
+    site: z.string(),
+    camera: z.string(),
+    mqttUsername: z.string(),
+    createdAt: Time,
+    scene: z
+      .object({
+        version: z.number().int(),
+        validFrom: Time,
+        lines: z.array(SceneLine.meta({ id: 'SceneLine' })),
+        zones: z.array(SceneZone.meta({ id: 'SceneZone' })),
+      })
+      .nullable()
+      .openapi({ description: 'The scene version in force now; null before the first PUT …/scene' }),
+  })
+  .openapi('Camera');
+
+const SiteCameraParams = z.object({ site: z.string().openapi({ description: 'Site id' }), camera: z.string().openapi({ description: 'Camera id' }) });
+const READERS = ['admin', 'planner', 'researcher'] as const;
 
 export function catalogRoutes(store: HubStore, clock: () => Date) {
-  const app = new Hono<ApiEnv>();
-  const anyRole = requireRole(store, 'admin', 'planner', 'researcher');
+  const app = apiRouter();
+  const anyRole = requireRole(store, ...READERS);
   const admin = requireRole(store, 'admin');
 
-  app.get('/sites', anyRole, (c) => c.json({ sites: store.cameras.sites() }));
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/sites',
+      summary: 'Sites',
+      description: roles(...READERS),
+      middleware: [anyRole] as const,
+      responses: { 200: json(z.object({ sites: z.array(Site) })), ...errors(401, 403) },
+    }),
+    async (c) => c.json({ sites: await store.cameras.sites() }, 200),
+  );
 
-  app.get('/sites/:site/cameras', anyRole, (c) => {
-    const site = c.req.param('site');
-    requireSite(store, site);
-    const cameras = store.cameras.list(site).map((cam) => {
-      const scene = store.scenes.current(cam.site, cam.camera);
-      return { ...cam, scene: scene ? { version: scene.version, validFrom: scene.validFrom, lines: scene.scene.lines, zones: scene.scene.zones } : null };
-    });
-    return c.json({ site, cameras });
-  });
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/sites/{site}/cameras',
+      summary: 'Cameras of a site, with their current scene',
+      description: roles(...READERS),
+      middleware: [anyRole] as const,
+      request: { params: SiteCameraParams.pick({ site: true }) },
+      responses: { 200: json(z.object({ site: z.string(), cameras: z.array(Camera) })), ...errors(401, 403, 404) },
+    }),
+    async (c) => {
+      const { site } = c.req.valid('param');
+      await requireSite(store, site);
+      const cameras = [];
+      for (const cam of await store.cameras.list(site)) {
+        const scene = await store.scenes.current(cam.site, cam.camera);
+        cameras.push({ ...cam, scene: scene ? { version: scene.version, validFrom: scene.validFrom, lines: scene.scene.lines, zones: scene.scene.zones } : null });
+      }
+      return c.json({ site, cameras }, 200);
+    },
+  );
 
-  app.put('/sites/:site/cameras/:camera/scene', admin, async (c) => {
-    const { site, camera } = c.req.param();
-    const { validFrom } = parseQuery(z.object({ validFrom: Instant.optional() }).strict(), c.req.query());
-    if (!store.cameras.get(site, camera)) throw badRequest(`register camera ${site}/${camera} first (byliv-hub camera add)`);
-    const parsed = Scene.safeParse(await jsonBody(c.req));
-    if (!parsed.success) throw badRequest(`not a valid scene:\n${describeIssues(parsed.error)}`);
-    if (parsed.data.site !== site || parsed.data.camera !== camera) throw badRequest(`the scene is for ${parsed.data.site}/${parsed.data.camera}, not ${site}/${camera}`);
-    for (const item of [...parsed.data.lines, ...parsed.data.zones]) {
-      if (item.installation && !store.installations.get(item.installation)) throw badRequest(`${item.id}: installation ${item.installation} does not exist; add it first`);
-    }
-    const version = store.scenes.add(parsed.data, validFrom ?? clock());
-    store.audit.add({ ...auditActor(c.get('principal')), action: 'scene.put', detail: { site, camera, version } }, clock());
-    return c.json({ site, camera, version }, 201);
-  });
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: '/sites/{site}/cameras/{camera}/scene',
+      summary: 'Record a new version of a camera scene (lines, zones, their installations)',
+      description: `${roles('admin')} Audited. The camera must be registered; every installation a line or zone names must exist. The scene's site and camera must be those of the path.`,
+      middleware: [admin, jsonBodyOf('scene')] as const,
+      request: {
+        params: SiteCameraParams,
+        query: z.object({ validFrom: Instant.optional().openapi({ description: 'When this scene version starts to apply (default: now)' }) }).strict(),
+        body: jsonRequest(Scene.meta({ id: 'Scene', description: 'A scene as in @byliv/protocol: lines (two points) and zones (a polygon) in pixels of the camera frame, y down' })),
+      },
+      responses: { 201: json(z.object({ site: z.string(), camera: z.string(), version: z.number().int() }), 'Stored as the new version'), ...errors(400, 401, 403, 415) },
+    }),
+    async (c) => {
+      const { site, camera } = c.req.valid('param');
+      const { validFrom } = c.req.valid('query');
+      const scene = c.req.valid('json');
+      if (!(await store.cameras.get(site, camera))) throw badRequest(`register camera ${site}/${camera} first (byliv-hub camera add)`);
+      if (scene.site !== site || scene.camera !== camera) throw badRequest(`the scene is for ${scene.site}/${scene.camera}, not ${site}/${camera}`);
+      for (const item of [...scene.lines, ...scene.zones]) {
+        if (item.installation && !(await store.installations.get(item.installation))) throw badRequest(`${item.id}: installation ${item.installation} does not exist; add it first`);
+      }
+      const version = await store.scenes.add(scene, validFrom ?? clock());
+      await store.audit.add({ ...auditActor(c.get('principal')), action: 'scene.put', detail: { site, camera, version } }, clock());
+      return c.json({ site, camera, version }, 201);
+    },
+  );
 
-  app.get('/installations', anyRole, (c) => {
-    const { site } = parseQuery(z.object({ site: Id.optional() }).strict(), c.req.query());
-    return c.json({ installations: store.installations.list(site) });
-  });
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/installations',
+      summary: 'Installations (benches, stages, play elements) with install and removal dates',
+      description: roles(...READERS),
+      middleware: [anyRole] as const,
+      request: { query: z.object({ site: Id.optional().openapi({ description: 'Only this site' }) }).strict() },
+      responses: { 200: json(z.object({ installations: z.array(Installation) })), ...errors(400, 401, 403) },
+    }),
+    async (c) => c.json({ installations: await store.installations.list(c.req.valid('query').site) }, 200),
+  );
 
-  app.post('/installations', admin, async (c) => {
-    const parsed = InstallationBody.safeParse(await jsonBody(c.req));
-    if (!parsed.success) throw badRequest(`not a valid installation:\n${describeIssues(parsed.error)}`);
-    requireSite(store, parsed.data.site);
-    const { created } = store.installations.upsert(parsed.data, clock());
-    store.audit.add({ ...auditActor(c.get('principal')), action: created ? 'installation.create' : 'installation.update', detail: parsed.data }, clock());
-    return c.json(store.installations.get(parsed.data.id), created ? 201 : 200);
-  });
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/installations',
+      summary: 'Add an installation, or update the one with the same id',
+      description: `${roles('admin')} Audited.`,
+      middleware: [admin, jsonBodyOf('installation')] as const,
+      request: { body: jsonRequest(InstallationBody) },
+      responses: { 200: json(Installation, 'Updated'), 201: json(Installation, 'Created'), ...errors(400, 401, 403, 404, 415) },
+    }),
+    async (c) => {
+      const input = c.req.valid('json');
+      await requireSite(store, input.site);
+      const { created } = await store.installations.upsert(input, clock());
+      await store.audit.add({ ...auditActor(c.get('principal')), action: created ? 'installation.create' : 'installation.update', detail: input }, clock());
+      const stored = (await store.installations.get(input.id))!;
+      return created ? c.json(stored, 201) : c.json(stored, 200);
+    },
+  );
 
   return app;
 }

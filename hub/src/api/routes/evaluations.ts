@@ -1,41 +1,95 @@
 /**
  * Installation evaluations: before/after like with like, optionally against a control subject.
  * The hours come from ../../indicators/ (one rule for observed hours and scaling); the maths is
- * ../../evaluations/ (pure); this file reads the query, loads the hours and shapes the JSON.
+ * ../../evaluations/ (pure); this file declares the route, loads the hours and shapes the JSON.
  */
-import { Hono } from 'hono';
-import { z } from 'zod';
+import { createRoute } from '@hono/zod-openapi';
 import { Id } from '@byliv/protocol';
 import type { HubStore } from '../../store/index.ts';
 import {
   SubjectSyntaxError,
-  TIME_ZONE,
   UnknownSubjectError,
   formatSubject,
+  installationFeatures,
   localParts,
   subjectHours,
   type HourRecord,
   type Subject,
 } from '../../indicators/index.ts';
 import { NoMatchedCellsError, PeriodError, evaluate, evaluationPeriods, type Caveat, type EvaluationHour, type Period } from '../../evaluations/index.ts';
-import { requireRole, type ApiEnv } from '../auth.ts';
-import { ClassParam, DateOrInstant, StayMinSeconds, SubjectParam } from '../local-params.ts';
+import { requireRole } from '../auth.ts';
+import { LOCAL_TIME, apiRouter, errors, json, roles, z } from '../contract.ts';
+import { ClassParam, DateOrInstant, StayMinSeconds, SUBJECT_SYNTAX, SubjectParam } from '../local-params.ts';
 import { badRequest, notFound } from '../errors.ts';
-import { parseQuery } from '../params.ts';
+import { Installation, LOCAL_ZONE, LocalZone, MovementClass, Time, orNull } from '../schemas.ts';
 
+const dateOrTime = (description: string) => DateOrInstant.optional().openapi({ description: `${description}: a local date YYYY-MM-DD (its midnight in Europe/Copenhagen) or an ISO 8601 time with offset` });
 
 export const EvaluationQuery = z
   .object({
-    installation: Id,
-    baselineFrom: DateOrInstant.optional(),
-    baselineTo: DateOrInstant.optional(),
-    interventionFrom: DateOrInstant.optional(),
-    interventionTo: DateOrInstant.optional(),
-    control: SubjectParam.optional(),
+    installation: Id.meta({ description: 'Installation id' }),
+    baselineFrom: dateOrTime('Start of the baseline, inclusive'),
+    baselineTo: dateOrTime('End of the baseline, exclusive'),
+    interventionFrom: dateOrTime('Start of the intervention period, inclusive'),
+    interventionTo: dateOrTime('End of the intervention period, exclusive'),
+    control: SubjectParam.optional().openapi({ description: `A control subject: ${SUBJECT_SYNTAX}` }),
     stayMinSeconds: StayMinSeconds,
     class: ClassParam,
   })
   .strict();
+
+const ROUTE_CAVEATS = ['feature_missing_in_baseline', 'feature_missing_in_intervention'] as const;
+const CAVEATS = ['hours_treated_independent', 'no_control', 'few_matched_cells', 'short_baseline', 'short_intervention', 'no_variance', 'measure_unavailable', 'control_measure_unavailable', ...ROUTE_CAVEATS] as const satisfies readonly RouteCaveat[];
+// Every caveat the maths can give is listed (the document's enum is complete).
+const allCaveats: Exclude<RouteCaveat, (typeof CAVEATS)[number]> extends never ? true : never = true;
+void allCaveats;
+
+const Interval = z.tuple([z.number(), z.number()]).nullable().openapi({ description: '[low, high], 95 %; null when undefined (no within-cell variance, or a zero total)' });
+const comparison = {
+  change: z.number(),
+  changeCi95: Interval,
+  relativeChange: z.number().nullable().openapi({ description: 'ratio − 1; null when a total in the denominator is 0' }),
+  relativeCi95: Interval,
+};
+export const EffectDid = z
+  .object(comparison)
+  .openapi('EffectDid', { description: 'Difference in differences against the control: (T_i − T_b) − (C_i − C_b); relative (T_i/T_b)/(C_i/C_b) − 1' });
+export const Effect = z
+  .object({
+    baselinePerWeek: z.number().openapi({ description: 'T_b = Σ over matched cells of the mean of the cell’s observed baseline hours (a typical week over the matched cells)' }),
+    interventionPerWeek: z.number().openapi({ description: 'T_i, the same over the intervention hours' }),
+    ...comparison,
+    did: orNull(EffectDid),
+    cells: z.number().int().openapi({ description: 'Cells this measure was compared on' }),
+  })
+  .openapi('Effect');
+const EvaluationPeriod = z
+  .object({
+    from: Time,
+    to: Time.openapi({ description: 'exclusive' }),
+    hours: z.number().int().openapi({ description: 'Observed hours of the installation in the period' }),
+    totalHours: z.number().int(),
+  })
+  .openapi('EvaluationPeriod');
+const measure = orNull(Effect);
+
+export const Evaluation = z
+  .object({
+    installation: Installation,
+    subject: z.string().openapi({ example: 'installation:bench1' }),
+    control: z.string().nullable(),
+    timeZone: LocalZone,
+    baseline: EvaluationPeriod,
+    intervention: EvaluationPeriod,
+    matchedCells: z.number().int().openapi({ description: 'Local weekday × hour cells observed in every period (at most 168)' }),
+    stayMinSeconds: z.number().int(),
+    class: MovementClass,
+    measures: z
+      .object({ passers: measure, stayingVisits: measure, personMinutes: measure })
+      .openapi({ description: 'A measure is null when the subject has no data for it (e.g. no zones → no staying visits or person-minutes); an Effect’s did is null without a control (or when the control lacks the measure)' }),
+    caveats: z.array(z.enum(CAVEATS)),
+  })
+  .openapi('Evaluation');
 
 /** Extra caveats the route adds (the store knows them, the maths does not). */
 export type RouteCaveat = Caveat | 'feature_missing_in_baseline' | 'feature_missing_in_intervention';
@@ -63,97 +117,109 @@ function toEvaluationHours(hours: readonly HourRecord[], has: { lines: boolean; 
  * An edge sends all lines and zones of its scene in each bin (zeros included), so a missing one
  * was not being counted then (drawn later, or removed): its zeros would read as "nobody".
  */
-function featuresMissing(store: HubStore, installation: string, period: Period): boolean {
-  const features = store.db
-    .prepare(
-      `SELECT DISTINCT 'line' AS kind, s.site, s.camera, f.line_id AS id FROM scene_lines f JOIN scenes s ON s.id = f.scene_id WHERE f.installation = @id
-       UNION SELECT DISTINCT 'zone', s.site, s.camera, f.zone_id FROM scene_zones f JOIN scenes s ON s.id = f.scene_id WHERE f.installation = @id`,
-    )
-    .all({ id: installation }) as { kind: 'line' | 'zone'; site: string; camera: string; id: string }[];
-  const count = (kind: 'line' | 'zone') =>
-    store.db.prepare(
-      `SELECT COUNT(*) AS bins, COALESCE(SUM(EXISTS (SELECT 1 FROM ${kind === 'line' ? 'line_counts f WHERE f.line_id' : 'zone_bins f WHERE f.zone_id'} = @id AND f.batch_id = b.batch_id)), 0) AS counted
-       FROM count_bins b WHERE b.site = @site AND b.camera = @camera AND b.bin_start_ms >= @from AND b.bin_start_ms < @to`,
-    );
-  const queries = { line: count('line'), zone: count('zone') };
-  return features.some((f) => {
-    const r = queries[f.kind].get({ id: f.id, site: f.site, camera: f.camera, from: period.fromMs, to: period.toMs }) as { bins: number; counted: number };
-    return r.counted < r.bins;
-  });
+async function featuresMissing(store: HubStore, installation: string, period: Period): Promise<boolean> {
+  for (const f of installationFeatures(await store.scenes.features({ installation }))) {
+    const r = await store.bins.featureCoverage(f.site, f.camera, f.kind, f.id, period.fromMs, period.toMs);
+    if (r.counted < r.bins) return true;
+  }
+  return false;
 }
 
 export function evaluationRoutes(store: HubStore, clock: () => Date) {
-  const app = new Hono<ApiEnv>();
+  const app = apiRouter();
   const planners = requireRole(store, 'admin', 'planner');
 
-  app.get('/evaluations', planners, (c) => {
-    const q = parseQuery(EvaluationQuery, c.req.query());
-    const installation = store.installations.get(q.installation);
-    if (!installation) throw notFound(`no installation ${q.installation} is known (GET /api/v1/installations lists them)`);
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/evaluations',
+      summary: 'Evaluate an installation: before vs after, like with like, optionally against a control',
+      description:
+        `${roles('admin', 'planner')} ${LOCAL_TIME} Cells are (local weekday, local hour) observed in both periods (and by the control). ` +
+        'Per period T = Σ cell means; variance from the pooled within-cell variance, Var(T) = s² · Σ 1/n(k); 95 % interval ± 1.96·SE; ' +
+        'the relative change has a log-scale interval. An unobserved hour (cameras saw < 50 %) is left out, never read as 0. ' +
+        'Hours are treated as independent, so the intervals are likely too narrow; a before/after change is not proof of cause. ' +
+        'Defaults: baseline = [installedAt − 28 d, installedAt), intervention = [installedAt, min(installedAt + 28 d, removedAt, now)), cut to whole hours. ' +
+        'Caveats: hours_treated_independent (always), no_control, few_matched_cells (< 24), short_baseline / short_intervention (< 14 days of observed hours), ' +
+        'no_variance (a period with one sample per cell: no interval), measure_unavailable, control_measure_unavailable (DiD left out for that measure), feature_missing_in_baseline / feature_missing_in_intervention ' +
+        '(a line or zone of the installation was not counted in every bin of its camera then: its zeros mean "not counted").',
+      middleware: [planners] as const,
+      request: { query: EvaluationQuery },
+      responses: { 200: json(Evaluation, 'The evaluation'), ...errors(400, 401, 403, 404) },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      const installation = await store.installations.get(q.installation);
+      if (!installation) throw notFound(`no installation ${q.installation} is known (GET /api/v1/installations lists them)`);
 
-    let periods: { baseline: Period; intervention: Period };
-    try {
-      periods = evaluationPeriods({ installedAtMs: Date.parse(installation.installedAt), removedAtMs: installation.removedAt === null ? null : Date.parse(installation.removedAt) }, clock().getTime(), q);
-    } catch (error) {
-      if (error instanceof PeriodError) throw badRequest(`${error.parameter}: ${error.message}`);
-      throw error;
-    }
-
-    const subject: Subject = { kind: 'installation', installation: installation.id };
-    const subjectText = formatSubject(subject);
-    const control = q.control ?? null;
-    const controlText = control && formatSubject(control);
-    if (controlText === subjectText) throw badRequest('control: the control must be another place than the installation itself');
-
-    const options = { stayMinSeconds: q.stayMinSeconds, class: q.class };
-    const load = (s: Subject, p: Period, role: 'installation' | 'control') => {
+      let periods: { baseline: Period; intervention: Period };
       try {
-        const h = subjectHours(store, s, p.fromMs, p.toMs, options);
-        return { cameras: h.cameras, hours: toEvaluationHours(h.hours, { lines: h.hasLines, zones: h.hasZones }) };
+        periods = evaluationPeriods({ installedAtMs: Date.parse(installation.installedAt), removedAtMs: installation.removedAt === null ? null : Date.parse(installation.removedAt) }, clock().getTime(), q);
       } catch (error) {
-        if (error instanceof UnknownSubjectError) throw notFound(role === 'control' ? `control: ${error.message}` : error.message);
-        if (error instanceof SubjectSyntaxError) throw badRequest(`${role}: ${error.message}`);
+        if (error instanceof PeriodError) throw badRequest(`${error.parameter}: ${error.message}`);
         throw error;
       }
-    };
-    const sb = load(subject, periods.baseline, 'installation');
-    const si = load(subject, periods.intervention, 'installation');
-    if (sb.cameras.length === 0 && si.cameras.length === 0) {
-      throw badRequest(`installation ${installation.id} has no line or zone in any camera scene: link one to it (a scene line or zone with "installation": "${installation.id}") first`);
-    }
-    const controlHours = control && { baseline: load(control, periods.baseline, 'control').hours, intervention: load(control, periods.intervention, 'control').hours };
 
-    let result;
-    try {
-      result = evaluate({ baseline: sb.hours, intervention: si.hours }, controlHours);
-    } catch (error) {
-      if (error instanceof NoMatchedCellsError) {
-        // Hours in which the installation's lines or zones were not in the camera's scene are missing, not zero.
-        const notCounted = (['baseline', 'intervention'] as const).filter((p) => featuresMissing(store, installation.id, periods[p]));
-        const why = notCounted.length ? `; the installation's lines or zones were not counted during the ${notCounted.join(' and ')} (drawn into the scene later?)` : '';
-        throw badRequest(`no hours to compare: ${error.message}${why}`);
+      const subject: Subject = { kind: 'installation', installation: installation.id };
+      const subjectText = formatSubject(subject);
+      const control = q.control ?? null;
+      const controlText = control && formatSubject(control);
+      if (controlText === subjectText) throw badRequest('control: the control must be another place than the installation itself');
+
+      const options = { stayMinSeconds: q.stayMinSeconds, class: q.class };
+      const load = async (s: Subject, p: Period, role: 'installation' | 'control') => {
+        try {
+          const h = await subjectHours(store, s, p.fromMs, p.toMs, options);
+          return { cameras: h.cameras, hours: toEvaluationHours(h.hours, { lines: h.hasLines, zones: h.hasZones }) };
+        } catch (error) {
+          if (error instanceof UnknownSubjectError) throw notFound(role === 'control' ? `control: ${error.message}` : error.message);
+          if (error instanceof SubjectSyntaxError) throw badRequest(`${role}: ${error.message}`);
+          throw error;
+        }
+      };
+      const sb = await load(subject, periods.baseline, 'installation');
+      const si = await load(subject, periods.intervention, 'installation');
+      if (sb.cameras.length === 0 && si.cameras.length === 0) {
+        throw badRequest(`installation ${installation.id} has no line or zone in any camera scene: link one to it (a scene line or zone with "installation": "${installation.id}") first`);
       }
-      throw error;
-    }
+      const controlHours = control && { baseline: (await load(control, periods.baseline, 'control')).hours, intervention: (await load(control, periods.intervention, 'control')).hours };
 
-    const caveats: RouteCaveat[] = [...result.caveats];
-    if (featuresMissing(store, installation.id, periods.baseline)) caveats.push('feature_missing_in_baseline');
-    if (featuresMissing(store, installation.id, periods.intervention)) caveats.push('feature_missing_in_intervention');
+      // Hours in which the installation's lines or zones were not in the camera's scene are missing, not zero.
+      const missing = { baseline: await featuresMissing(store, installation.id, periods.baseline), intervention: await featuresMissing(store, installation.id, periods.intervention) };
+      let result;
+      try {
+        result = evaluate({ baseline: sb.hours, intervention: si.hours }, controlHours);
+      } catch (error) {
+        if (error instanceof NoMatchedCellsError) {
+          const notCounted = (['baseline', 'intervention'] as const).filter((p) => missing[p]);
+          const why = notCounted.length ? `; the installation's lines or zones were not counted during the ${notCounted.join(' and ')} (drawn into the scene later?)` : '';
+          throw badRequest(`no hours to compare: ${error.message}${why}`);
+        }
+        throw error;
+      }
 
-    return c.json({
-      installation: { id: installation.id, name: installation.name, kind: installation.kind, site: installation.site, installedAt: installation.installedAt, removedAt: installation.removedAt },
-      subject: subjectText,
-      control: controlText,
-      timeZone: TIME_ZONE,
-      baseline: { from: iso(periods.baseline.fromMs), to: iso(periods.baseline.toMs), ...result.baseline },
-      intervention: { from: iso(periods.intervention.fromMs), to: iso(periods.intervention.toMs), ...result.intervention },
-      matchedCells: result.matchedCells,
-      stayMinSeconds: q.stayMinSeconds,
-      class: q.class,
-      measures: result.measures,
-      caveats,
-    });
-  });
+      const caveats: RouteCaveat[] = [...result.caveats];
+      if (missing.baseline) caveats.push('feature_missing_in_baseline');
+      if (missing.intervention) caveats.push('feature_missing_in_intervention');
+
+      return c.json(
+        {
+          installation: { id: installation.id, name: installation.name, kind: installation.kind, site: installation.site, installedAt: installation.installedAt, removedAt: installation.removedAt },
+          subject: subjectText,
+          control: controlText,
+          timeZone: LOCAL_ZONE,
+          baseline: { from: iso(periods.baseline.fromMs), to: iso(periods.baseline.toMs), ...result.baseline },
+          intervention: { from: iso(periods.intervention.fromMs), to: iso(periods.intervention.toMs), ...result.intervention },
+          matchedCells: result.matchedCells,
+          stayMinSeconds: q.stayMinSeconds,
+          class: q.class,
+          measures: result.measures,
+          caveats,
+        },
+        200,
+      );
+    },
+  );
 
   return app;
 }

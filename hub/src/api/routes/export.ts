@@ -3,14 +3,37 @@
  * CSV or JSON, with small counts suppressed and marked. Every download is written to the
  * audit log when it starts (who, what) and amended with its row count when it ends.
  */
-import { Hono } from 'hono';
+import { createRoute } from '@hono/zod-openapi';
 import type { HubStore } from '../../store/index.ts';
-import { CountRollups, ROLLUP_MS, type MeasureRow } from '../../store/index.ts';
+import { ROLLUP_MS, type MeasureRow } from '../../store/index.ts';
 import { suppress } from '../../report/index.ts';
-import { auditActor, requireRole, type ApiEnv } from '../auth.ts';
-import { ExportQuery, parseQuery } from '../params.ts';
+import { auditActor, requireRole } from '../auth.ts';
+import { UTC_TIME, apiRouter, errors, json, orderedRange, roles, z } from '../contract.ts';
+import { ExportQuery } from '../params.ts';
 import { requireSite } from './resolve.ts';
-import { DATA_DICTIONARY, EXPORT_COLUMNS, type ExportRow } from './export-dictionary.ts';
+import { DATA_DICTIONARY, DataDictionary, EXPORT_COLUMNS, ExportRow } from './export-dictionary.ts';
+
+const READERS = ['admin', 'planner', 'researcher'] as const;
+
+/** The JSON export's header (the CSV has only the column line). */
+const ExportHeader = z
+  .object({
+    title: z.string(),
+    query: z.object({
+      site: z.string(),
+      camera: z.string().nullable(),
+      from: z.string().nullable(),
+      to: z.string().nullable(),
+      rollup: ExportQuery.shape.rollup.unwrap(),
+      format: ExportQuery.shape.format.unwrap(),
+    }),
+    generatedAt: z.string().openapi({ format: 'date-time' }),
+    timeZone: z.literal('UTC'),
+    suppressBelow: z.number().int(),
+    citation: z.string(),
+    columns: DataDictionary,
+  })
+  .openapi('ExportHeader');
 
 export interface ExportOptions {
   /** Counts from 1 to suppressBelow − 1 are blanked (default 5). */
@@ -19,33 +42,71 @@ export interface ExportOptions {
 }
 
 export function exportRoutes(store: HubStore, clock: () => Date, options: ExportOptions) {
-  const app = new Hono<ApiEnv>();
-  const anyRole = requireRole(store, 'admin', 'planner', 'researcher');
+  const app = apiRouter();
+  const anyRole = requireRole(store, ...READERS);
 
-  app.get('/export/dictionary', anyRole, (c) => c.json({ suppressBelow: options.suppressBelow, columns: DATA_DICTIONARY }));
-  app.get('/export/citation', anyRole, (c) => c.text(options.citation));
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/export/dictionary',
+      summary: 'What each export column means, and the suppression threshold',
+      description: roles(...READERS),
+      middleware: [anyRole] as const,
+      responses: { 200: json(z.object({ suppressBelow: z.number().int(), columns: DataDictionary })), ...errors(401, 403) },
+    }),
+    async (c) => c.json({ suppressBelow: options.suppressBelow, columns: DATA_DICTIONARY }, 200),
+  );
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/export/citation',
+      summary: 'How to cite the data',
+      description: roles(...READERS),
+      middleware: [anyRole] as const,
+      responses: { 200: { description: 'The citation', content: { 'text/plain': { schema: z.string() } } }, ...errors(401, 403) },
+    }),
+    async (c) => c.text(options.citation, 200),
+  );
 
-  app.get('/export', anyRole, (c) => {
-    const q = parseQuery(ExportQuery, c.req.query());
-    requireSite(store, q.site);
+  const exportRoute = createRoute({
+    method: 'get',
+    path: '/export',
+    summary: 'Researcher export (streamed CSV or JSON), small counts suppressed; every download is audited',
+    description:
+      `${roles(...READERS)} ${UTC_TIME} One row per UTC period, camera, line/zone, measure and class; a bin belongs to the period its start falls in. ` +
+      'Counts from 1 to suppressBelow − 1 are blanked (value empty/null, suppressed true); 0 is shown; zone person-seconds are shown only where at least suppressBelow people entered. ' +
+      'Every download is written to the audit log when it starts and amended with its row count when it ends.',
+    middleware: [anyRole] as const,
+    request: { query: ExportQuery },
+    responses: {
+      200: {
+        description: 'The rows, as an attachment',
+        content: {
+          'text/csv': { schema: z.string().openapi({ description: `A header line (${EXPORT_COLUMNS.join(',')}), then one line per row; a suppressed value is empty`, example: `${EXPORT_COLUMNS.join(',')}\n2025-05-07T10:00:00.000Z,2025-05-07T11:00:00.000Z,park,cam1,line,l1,forward,person,7,false\n` }) },
+          'application/json': { schema: z.object({ header: ExportHeader, rows: z.array(ExportRow) }).openapi('Export') },
+        },
+      },
+      ...errors(400, 401, 403, 404),
+    },
+  });
+
+  app.openapi(exportRoute, async (c) => {
+    const q = c.req.valid('query');
+    orderedRange(q);
+    await requireSite(store, q.site);
     const query = { site: q.site, camera: q.camera ?? null, from: q.from?.toISOString() ?? null, to: q.to?.toISOString() ?? null, rollup: q.rollup, format: q.format };
-    const auditId = store.audit.add({ ...auditActor(c.get('principal')), action: 'export', detail: { query, suppressBelow: options.suppressBelow } }, clock());
+    const auditId = await store.audit.add({ ...auditActor(c.get('principal')), action: 'export', detail: { query, suppressBelow: options.suppressBelow } }, clock());
 
-    // A second connection, so ingest keeps writing while this one streams.
-    const reader = store.openReader();
-    const source = new CountRollups(reader ?? store.db);
-    const measures = source.measures({ site: q.site, camera: q.camera, from: q.from, to: q.to }, q.rollup);
-    // Without a reader (an in-memory store) everything is read at once, freeing the connection.
-    const iterator: Iterator<MeasureRow> = reader ? measures : [...measures][Symbol.iterator]();
+    // The store streams it (a second connection or a cursor), so ingest keeps writing meanwhile.
+    const iterator = store.rollups.measures({ site: q.site, camera: q.camera, from: q.from, to: q.to }, q.rollup);
     let rows = 0;
     let suppressed = 0;
     let finished = false;
-    const finish = (complete: boolean) => {
+    const finish = async (complete: boolean) => {
       if (finished) return;
       finished = true;
-      iterator.return?.();
-      reader?.close();
-      store.audit.amend(auditId, { rows, suppressed, complete });
+      await iterator.return(undefined);
+      await store.audit.amend(auditId, { rows, suppressed, complete });
     };
 
     const header = {
@@ -63,17 +124,17 @@ export function exportRoutes(store: HubStore, clock: () => Date, options: Export
       start(controller) {
         controller.enqueue(encoder.encode(q.format === 'csv' ? `${EXPORT_COLUMNS.join(',')}\n` : `{"header":${JSON.stringify(header)},"rows":[`));
       },
-      pull(controller) {
+      async pull(controller) {
         try {
           let chunk = '';
           // ~500 rows per chunk: big enough to be quick, small enough to stream
           for (let i = 0; i < 500; i++) {
-            const next = iterator.next();
+            const next = await iterator.next();
             if (next.done) {
               if (q.format === 'json') chunk += ']}\n';
               controller.enqueue(encoder.encode(chunk));
               controller.close();
-              finish(true);
+              await finish(true);
               return;
             }
             const row = toExportRow(next.value, size, options.suppressBelow);
@@ -83,12 +144,12 @@ export function exportRoutes(store: HubStore, clock: () => Date, options: Export
           }
           controller.enqueue(encoder.encode(chunk));
         } catch (error) {
-          finish(false);
           controller.error(error);
+          await finish(false).catch(() => undefined);
         }
       },
-      cancel() {
-        finish(false);
+      async cancel() {
+        await finish(false);
       },
     });
     const name = `byliv-${q.site}${q.camera ? `-${q.camera}` : ''}-${q.rollup}.${q.format}`;

@@ -7,130 +7,256 @@
  * worth at most 12 hours whatever its thief does, and checking a session writes nothing.
  * Sign-out deletes the session; disabling a user ends all of theirs.
  */
-import { Hono, type Context } from 'hono';
+import { createRoute } from '@hono/zod-openapi';
+import { createMiddleware } from 'hono/factory';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
-import { Id, describeIssues } from '@byliv/protocol';
+import { Id } from '@byliv/protocol';
 import { ROLES, type HubStore } from '../../store/index.ts';
 import { PASSWORD_MAX_LENGTH, Password, Username } from '../../store/users.ts';
 import { hashPassword, newPassword, tokenHash, verifyPassword } from '../../auth/index.ts';
 import { addCamera, createToken } from '../../admin.ts';
 import { addUser, disableUser } from '../../accounts.ts';
 import { SESSION_COOKIE, auditActor, checkSameOrigin, requireRole, type ApiEnv } from '../auth.ts';
-import { ApiError, badRequest, notFound } from '../errors.ts';
+import { apiRouter, errors, json, jsonBodyOf, jsonRequest, roles, z } from '../contract.ts';
+import { ApiError, notFound } from '../errors.ts';
 import { LoginThrottle } from '../login-throttle.ts';
-import { jsonBody } from '../params.ts';
+import { NullableTime, RoleName, Time } from '../schemas.ts';
 
 export const SESSION_HOURS = 12;
 export const WRONG_CREDENTIALS = 'wrong username or password';
 
-const SignIn = z.object({ username: z.string().min(1).max(200), password: z.string().min(1).max(PASSWORD_MAX_LENGTH) }).strict();
-const NewUser = z.object({ username: Username, role: z.enum(ROLES), password: Password }).strict();
-const NewToken = z.object({ role: z.enum(ROLES), label: z.string().min(1).max(200).optional() }).strict();
-const NewCamera = z.object({ site: Id, camera: Id, name: z.string().min(1).max(200).optional() }).strict();
+const SignIn = z.object({ username: z.string().min(1).max(200), password: z.string().min(1).max(PASSWORD_MAX_LENGTH) }).strict().openapi('SignIn');
+const NewUser = z
+  .object({ username: Username, role: z.enum(ROLES), password: Password })
+  .strict()
+  .openapi('NewUser', { description: 'Usernames are 1–64 lower-case letters, digits, ".", "_", "@" or "-"; passwords at least 12 characters (stored as a scrypt hash)' });
+const NewToken = z.object({ role: z.enum(ROLES), label: z.string().min(1).max(200).optional() }).strict().openapi('NewToken');
+const NewCamera = z
+  .object({ site: Id, camera: Id, name: z.string().min(1).max(200).optional().openapi({ description: 'Names the site if the site is new' }) })
+  .strict()
+  .openapi('NewCamera');
 
-async function body<T extends z.ZodType>(c: Context, schema: T, what: string): Promise<z.infer<T>> {
-  const parsed = schema.safeParse(await jsonBody(c.req));
-  if (!parsed.success) throw badRequest(`not a valid ${what}:\n${describeIssues(parsed.error)}`);
-  return parsed.data;
-}
+export const Session = z
+  .object({ username: z.string().nullable().openapi({ description: 'null when the caller uses a bearer token' }), role: RoleName })
+  .openapi('Session');
+export const User = z.object({ username: z.string(), role: RoleName, createdAt: Time, disabledAt: NullableTime }).openapi('User');
+export const Token = z.object({ id: z.number().int(), role: RoleName, label: z.string().nullable(), createdAt: Time, revokedAt: NullableTime }).openapi('Token');
+const CameraCredentials = z.object({ username: z.string().openapi({ description: 'MQTT username' }), password: z.string().openapi({ description: 'MQTT password, shown only here' }) }).openapi('CameraCredentials');
+
+const sameOrigin = createMiddleware<ApiEnv>(async (c, next) => {
+  checkSameOrigin(c);
+  await next();
+});
+
+const ADMIN = `${roles('admin')} With the session cookie, a POST/DELETE must come from the hub's own origin (an Origin header naming another host is refused with 403). Audited.`;
 
 export function sessionRoutes(store: HubStore, clock: () => Date, options: { secureCookies: boolean }) {
-  const app = new Hono<ApiEnv>();
+  const app = apiRouter();
   const anyRole = requireRole(store, 'admin', 'planner', 'researcher');
   const admin = requireRole(store, 'admin');
   const throttle = new LoginThrottle();
   // Unknown users are checked against this, so a wrong username takes as long as a wrong password.
   const dummyHash = hashPassword(newPassword());
 
-  app.post('/session', async (c) => {
-    checkSameOrigin(c); // no sign-in from another site's form (login CSRF)
-    const input = await body(c, SignIn, 'sign-in (expected { username, password })');
-    const username = input.username.trim().toLowerCase();
-    const now = clock();
-    const wait = throttle.retryAfterSeconds(username, now);
-    if (wait > 0) {
-      c.header('Retry-After', String(wait));
-      return c.json({ error: 'too_many_requests', reason: `too many wrong passwords for this username: try again in ${Math.ceil(wait / 60)} min` }, 429);
-    }
-    const user = store.users.credentials(username);
-    const ok = await verifyPassword(input.password, user?.passwordHash ?? (await dummyHash));
-    if (!user || !ok) {
-      throttle.fail(username, now);
-      throw new ApiError(401, 'unauthorized', WRONG_CREDENTIALS);
-    }
-    throttle.succeed(username);
-    const value = randomBytes(32).toString('base64url');
-    store.sessions.purgeExpired(now);
-    store.sessions.create({ tokenHash: tokenHash(value), username: user.username, expiresAt: new Date(now.getTime() + SESSION_HOURS * 3600_000) }, now);
-    store.audit.add({ tokenId: null, username: user.username, role: user.role, action: 'session.create', detail: {} }, now);
-    setCookie(c, SESSION_COOKIE, value, { httpOnly: true, sameSite: 'Strict', path: '/', secure: options.secureCookies, maxAge: SESSION_HOURS * 3600 });
-    return c.json({ username: user.username, role: user.role });
-  });
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/session',
+      summary: 'Sign in with username and password',
+      description:
+        `Sets the cookie ${SESSION_COOKIE} (HttpOnly; SameSite=Strict; Path=/; Secure when the hub serves HTTPS), valid for ${SESSION_HOURS} hours from sign-in (absolute, not sliding). ` +
+        `Every API route accepts the cookie instead of a bearer token. 401 "${WRONG_CREDENTIALS}" for an unknown user, a disabled one or a wrong password alike; ` +
+        'after 5 wrong passwords for one username within 15 minutes, 429 with Retry-After. A sign-in from another site (Origin or Sec-Fetch-Site) is refused with 403.',
+      security: [],
+      // no sign-in from another site's form (login CSRF)
+      middleware: [sameOrigin, jsonBodyOf('sign-in (expected { username, password })')] as const,
+      request: { body: jsonRequest(SignIn) },
+      responses: { 200: json(Session, `Signed in; Set-Cookie: ${SESSION_COOKIE}=…`), ...errors(400, 401, 403, 415, 429) },
+    }),
+    async (c) => {
+      const input = c.req.valid('json');
+      const username = input.username.trim().toLowerCase();
+      const now = clock();
+      const wait = throttle.retryAfterSeconds(username, now);
+      if (wait > 0) {
+        c.header('Retry-After', String(wait));
+        return c.json({ error: 'too_many_requests' as const, reason: `too many wrong passwords for this username: try again in ${Math.ceil(wait / 60)} min` }, 429);
+      }
+      const user = await store.users.credentials(username);
+      const ok = await verifyPassword(input.password, user?.passwordHash ?? (await dummyHash));
+      if (!user || !ok) {
+        throttle.fail(username, now);
+        throw new ApiError(401, 'unauthorized', WRONG_CREDENTIALS);
+      }
+      throttle.succeed(username);
+      const value = randomBytes(32).toString('base64url');
+      await store.sessions.purgeExpired(now);
+      await store.sessions.create({ tokenHash: tokenHash(value), username: user.username, expiresAt: new Date(now.getTime() + SESSION_HOURS * 3600_000) }, now);
+      await store.audit.add({ tokenId: null, username: user.username, role: user.role, action: 'session.create', detail: {} }, now);
+      setCookie(c, SESSION_COOKIE, value, { httpOnly: true, sameSite: 'Strict', path: '/', secure: options.secureCookies, maxAge: SESSION_HOURS * 3600 });
+      return c.json({ username: user.username, role: user.role }, 200);
+    },
+  );
 
   // With a bearer token there is no user: username null.
-  app.get('/session', anyRole, (c) => {
-    const p = c.get('principal');
-    return c.json({ username: p.username, role: p.role });
-  });
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/session',
+      summary: 'Who is signed in',
+      description: `${roles('admin', 'planner', 'researcher')} username is null when the caller uses a bearer token.`,
+      middleware: [anyRole] as const,
+      responses: { 200: json(Session), ...errors(401) },
+    }),
+    async (c) => {
+      const p = c.get('principal');
+      return c.json({ username: p.username, role: p.role }, 200);
+    },
+  );
 
-  app.delete('/session', (c) => {
-    const value = getCookie(c, SESSION_COOKIE);
-    if (value) {
-      checkSameOrigin(c);
-      const hash = tokenHash(value);
-      const user = store.sessions.lookup(hash, clock());
-      if (store.sessions.delete(hash) && user) store.audit.add({ tokenId: null, username: user.username, role: user.role, action: 'session.delete', detail: {} }, clock());
-    }
-    deleteCookie(c, SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'Strict', secure: options.secureCookies });
-    return c.body(null, 204);
-  });
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/session',
+      summary: 'Sign out',
+      description: 'Ends the session of the cookie (if any) and clears the cookie: 204, signed in or not. With a cookie, the request must come from the hub’s own origin (403).',
+      security: [],
+      responses: { 204: { description: 'Signed out' }, ...errors(403) },
+    }),
+    async (c) => {
+      const value = getCookie(c, SESSION_COOKIE);
+      if (value) {
+        checkSameOrigin(c);
+        const hash = tokenHash(value);
+        const user = await store.sessions.lookup(hash, clock());
+        if ((await store.sessions.delete(hash)) && user) await store.audit.add({ tokenId: null, username: user.username, role: user.role, action: 'session.delete', detail: {} }, clock());
+      }
+      deleteCookie(c, SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'Strict', secure: options.secureCookies });
+      return c.body(null, 204);
+    },
+  );
 
-  app.get('/users', admin, (c) => c.json({ users: store.users.list() }));
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/users',
+      summary: 'Users (never their password hashes)',
+      description: ADMIN,
+      middleware: [admin] as const,
+      responses: { 200: json(z.object({ users: z.array(User) })), ...errors(401, 403) },
+    }),
+    async (c) => c.json({ users: await store.users.list() }, 200),
+  );
 
-  app.post('/users', admin, async (c) => {
-    const input = await body(c, NewUser, 'user (expected { username, role, password })');
-    const user = await addUser(store, input, auditActor(c.get('principal')), clock());
-    if (!user) throw new ApiError(409, 'conflict', `the username ${input.username} is taken (disabled users keep theirs)`);
-    return c.json(user, 201);
-  });
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/users',
+      summary: 'Add a user',
+      description: ADMIN,
+      middleware: [admin, jsonBodyOf('user (expected { username, role, password })')] as const,
+      request: { body: jsonRequest(NewUser) },
+      responses: { 201: json(User, 'Created'), ...errors(400, 401, 403, 409, 415) },
+    }),
+    async (c) => {
+      const input = c.req.valid('json');
+      const user = await addUser(store, input, auditActor(c.get('principal')), clock());
+      if (!user) throw new ApiError(409, 'conflict', `the username ${input.username} is taken (disabled users keep theirs)`);
+      return c.json(user, 201);
+    },
+  );
 
-  app.delete('/users/:username', admin, (c) => {
-    const username = c.req.param('username');
-    const user = store.users.get(username);
-    if (!user) throw notFound(`no user ${username}`);
-    if (username === c.get('principal').username) throw new ApiError(409, 'conflict', 'you cannot disable your own account: ask another admin, or run byliv-hub user disable on the hub');
-    disableUser(store, username, auditActor(c.get('principal')), clock());
-    return c.json(store.users.get(username));
-  });
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/users/{username}',
+      summary: 'Disable a user',
+      description: `${ADMIN} The user can no longer sign in and their sessions end at once; the account stays for the audit log. An admin cannot disable themselves (409).`,
+      middleware: [admin] as const,
+      request: { params: z.object({ username: z.string() }) },
+      responses: { 200: json(User, 'Disabled'), ...errors(401, 403, 404, 409) },
+    }),
+    async (c) => {
+      const { username } = c.req.valid('param');
+      const user = await store.users.get(username);
+      if (!user) throw notFound(`no user ${username}`);
+      if (username === c.get('principal').username) throw new ApiError(409, 'conflict', 'you cannot disable your own account: ask another admin, or run byliv-hub user disable on the hub');
+      await disableUser(store, username, auditActor(c.get('principal')), clock());
+      return c.json((await store.users.get(username))!, 200);
+    },
+  );
 
-  app.get('/tokens', admin, (c) => c.json({ tokens: store.tokens.list() }));
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/tokens',
+      summary: 'API tokens (never their secrets)',
+      description: ADMIN,
+      middleware: [admin] as const,
+      responses: { 200: json(z.object({ tokens: z.array(Token) })), ...errors(401, 403) },
+    }),
+    async (c) => c.json({ tokens: await store.tokens.list() }, 200),
+  );
 
-  app.post('/tokens', admin, async (c) => {
-    const input = await body(c, NewToken, 'token (expected { role, label? })');
-    const { token, record } = createToken(store, input.role, input.label, clock(), auditActor(c.get('principal')));
-    // The only time the token is shown: only its hash is stored.
-    return c.json({ ...record, token }, 201);
-  });
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/tokens',
+      summary: 'Issue an API token',
+      description: `${ADMIN} The token is in this answer only: the hub stores its sha256.`,
+      middleware: [admin, jsonBodyOf('token (expected { role, label? })')] as const,
+      request: { body: jsonRequest(NewToken) },
+      responses: { 201: json(Token.extend({ token: z.string().openapi({ description: 'The bearer token, shown only here' }) }).openapi('NewTokenIssued'), 'Created'), ...errors(400, 401, 403, 415) },
+    }),
+    async (c) => {
+      const input = c.req.valid('json');
+      const { token, record } = await createToken(store, input.role, input.label, clock(), auditActor(c.get('principal')));
+      // The only time the token is shown: only its hash is stored.
+      return c.json({ ...record, token }, 201);
+    },
+  );
 
-  app.delete('/tokens/:id', admin, (c) => {
-    const id = Number(c.req.param('id'));
-    const token = Number.isSafeInteger(id) ? store.tokens.get(id) : undefined;
-    if (!token) throw notFound(`no token ${c.req.param('id')}`);
-    if (store.tokens.revoke(id, clock())) store.audit.add({ ...auditActor(c.get('principal')), action: 'token.revoke', detail: { id } }, clock());
-    return c.body(null, 204);
-  });
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/tokens/{id}',
+      summary: 'Revoke an API token',
+      description: ADMIN,
+      middleware: [admin] as const,
+      request: { params: z.object({ id: z.string().openapi({ description: 'The token’s id', example: '3' }) }) },
+      responses: { 204: { description: 'Revoked (or already revoked)' }, ...errors(401, 403, 404) },
+    }),
+    async (c) => {
+      const raw = c.req.valid('param').id;
+      const id = Number(raw);
+      const token = Number.isSafeInteger(id) ? await store.tokens.get(id) : undefined;
+      if (!token) throw notFound(`no token ${raw}`);
+      if (await store.tokens.revoke(id, clock())) await store.audit.add({ ...auditActor(c.get('principal')), action: 'token.revoke', detail: { id } }, clock());
+      return c.body(null, 204);
+    },
+  );
 
-  app.post('/cameras', admin, async (c) => {
-    const input = await body(c, NewCamera, 'camera (expected { site, camera, name? })');
-    const at = clock();
-    if (input.name !== undefined) store.cameras.ensureSite(input.site, at, input.name); // names a new site; an existing one keeps its name
-    const { username, password, created } = await addCamera(store, input.site, input.camera, at);
-    store.audit.add({ ...auditActor(c.get('principal')), action: created ? 'camera.add' : 'camera.password', detail: { site: input.site, camera: input.camera } }, at);
-    // Shown once: the hub keeps only the scrypt hash.
-    return c.json({ username, password }, created ? 201 : 200);
-  });
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/cameras',
+      summary: 'Register a camera (or give it a new password)',
+      description: `${ADMIN} Returns its MQTT username and password, shown only here (the hub stores a scrypt hash).`,
+      middleware: [admin, jsonBodyOf('camera (expected { site, camera, name? })')] as const,
+      request: { body: jsonRequest(NewCamera) },
+      responses: { 201: json(CameraCredentials, 'Registered'), 200: json(CameraCredentials, 'A new password for a registered camera'), ...errors(400, 401, 403, 415) },
+    }),
+    async (c) => {
+      const input = c.req.valid('json');
+      const at = clock();
+      if (input.name !== undefined) await store.cameras.ensureSite(input.site, at, input.name); // names a new site; an existing one keeps its name
+      const { username, password, created } = await addCamera(store, input.site, input.camera, at);
+      await store.audit.add({ ...auditActor(c.get('principal')), action: created ? 'camera.add' : 'camera.password', detail: { site: input.site, camera: input.camera } }, at);
+      // Shown once: the hub keeps only the scrypt hash.
+      return created ? c.json({ username, password }, 201) : c.json({ username, password }, 200);
+    },
+  );
 
   return app;
 }
