@@ -89,7 +89,7 @@ export class EmbeddedBroker {
   ): Promise<void> {
     try {
       if (!username || !password) return done(authError('a camera username and password are required'), false);
-      const camera = this.options.store.cameras.byUsername(username);
+      const camera = await this.options.store.cameras.byUsername(username);
       const ok = await verifyPassword(password.toString('utf8'), camera?.passwordHash ?? (await this.decoyHash));
       if (!camera || !ok) {
         this.options.log?.(`mqtt: refused credentials for username ${JSON.stringify(username)}`);
@@ -108,11 +108,11 @@ export class EmbeddedBroker {
     const camera = client ? this.cameras.get(client) : undefined;
     if (!camera) {
       // Only a will left by a client the broker no longer knows: nobody to hold to an ACL.
-      this.options.ingest.deadLetter({ topic: packet.topic, payload, sender: null }, 'message from a client that is not an authenticated camera');
+      void this.options.ingest.deadLetter({ topic: packet.topic, payload, sender: null }, 'message from a client that is not an authenticated camera');
       return done(new Error('not an authenticated camera'));
     }
     if (!mayPublish(camera, packet.topic)) {
-      this.options.ingest.deadLetter({ topic: packet.topic, payload, sender: camera.username }, `topic not allowed for camera ${camera.site}/${camera.camera}`);
+      void this.options.ingest.deadLetter({ topic: packet.topic, payload, sender: camera.username }, `topic not allowed for camera ${camera.site}/${camera.camera}`);
       return done(new Error(`camera ${camera.site}/${camera.camera} may not publish to ${packet.topic}`));
     }
     // Batches arriving together are committed together (Ingest.submit); the PUBACK waits for the commit.
