@@ -1,9 +1,17 @@
 /**
- * Hub ingest rate: count batches per second from MQTT publish to committed SQLite row,
- * (1) through the hub's embedded broker and (2) through Mosquitto with the hub subscribed
- * (external-broker mode), and their ratio. The hub runs as its own process (the real CLI);
- * the publishers run here, one mqtt.js client per camera, each keeping `--window` batches in
- * flight (QoS 1), as the edge publisher does. Done = the last batch is in the SQLite file.
+ * Hub ingest rate: count batches per second from MQTT publish to committed row, in one run:
+ *
+ * 1. the hub's embedded broker → SQLite;
+ * 2. Mosquitto → one hub → SQLite (external-broker mode);
+ * 3. Mosquitto → two hubs in one share group, each with its own SQLite file;
+ * 4. Mosquitto → one hub → PostgreSQL;
+ * 5. Mosquitto → two hubs in one share group → one PostgreSQL database;
+ *
+ * and each as a ratio to (2), since these machines are noisy. The hubs run as their own
+ * processes (the real CLI); the publishers run here, one mqtt.js client per camera, each
+ * keeping `--window` batches in flight (QoS 1), as the edge publisher does. Done = the last
+ * batch is committed. PostgreSQL runs with its durable defaults (fsync on), like SQLite FULL;
+ * it is skipped, with a message, where its binaries are missing.
  *
  * Usage: npx tsx bench/hub-ingest.ts [--batches 2000] [--cameras 4] [--window 16] [--sqlite-synchronous FULL|NORMAL] [--json out.json]
  */
@@ -15,7 +23,9 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { connect, type MqttClient } from 'mqtt';
+import { createTestDatabase, postgresAvailable, startPostgres } from '../hub/test/postgres.ts';
 import { batchIdFor, countsTopic, CountBatch, DWELL_BIN_EDGES_SECONDS } from '@byliv/protocol';
 
 const { values } = parseArgs({
@@ -84,20 +94,26 @@ function batch(camera: string, seq: number): CountBatch {
 
 interface Run {
   dir: string;
-  hub: ChildProcess;
+  hubs: ChildProcess[];
   mosquitto?: ChildProcess;
   url: string;
   creds: { username: string; password: string }[];
+  /** How many batches are committed so far (over every hub's store). */
+  stored(): Promise<number>;
+  close(): Promise<void>;
 }
 
-function hubCli(dataDir: string, ...args: string[]): string {
-  const r = spawnSync(process.execPath, [hubBin, ...args, '--data-dir', dataDir], { encoding: 'utf8' });
+/** The store options of a hub: its own data dir, and the shared database where there is one. */
+const storeArgs = (dataDir: string, database?: string) => ['--data-dir', dataDir, ...(database ? ['--database', database] : [])];
+
+function hubCli(storeOptions: string[], ...args: string[]): string {
+  const r = spawnSync(process.execPath, [hubBin, ...args, ...storeOptions], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`byliv-hub ${args.join(' ')}: ${r.stderr}`);
   return r.stdout;
 }
 
-async function startHub(dataDir: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
-  const hub = spawn(process.execPath, [hubBin, 'start', '--data-dir', dataDir, '--http-port', '0', '--mqtt-host', '127.0.0.1', '--sqlite-synchronous', synchronous, ...args], {
+async function startHub(storeOptions: string[], args: string[], env: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
+  const hub = spawn(process.execPath, [hubBin, 'start', ...storeOptions, '--http-port', '0', '--mqtt-host', '127.0.0.1', '--sqlite-synchronous', synchronous, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
   });
@@ -117,21 +133,42 @@ async function startHub(dataDir: string, args: string[], env: NodeJS.ProcessEnv 
   return hub;
 }
 
-function registerCameras(dataDir: string) {
-  return Array.from({ length: cameraCount }, (_, i) => JSON.parse(hubCli(dataDir, 'camera', 'add', '--site', 'bench', '--camera', `cam${i}`)) as { username: string; password: string });
+/** Registers the cameras in one store; the same passwords then go into every other (SQLite) store by `camera add` there too. */
+function registerCameras(storeOptions: string[]) {
+  return Array.from({ length: cameraCount }, (_, i) => JSON.parse(hubCli(storeOptions, 'camera', 'add', '--site', 'bench', '--camera', `cam${i}`)) as { username: string; password: string });
+}
+
+function sqliteCount(files: string[]): () => Promise<number> {
+  return async () => {
+    let n = 0;
+    for (const file of files) {
+      if (!existsSync(file)) continue;
+      const db = new Database(file, { readonly: true });
+      n += (db.prepare('SELECT COUNT(*) AS n FROM count_bins').get() as { n: number }).n;
+      db.close();
+    }
+    return n;
+  };
 }
 
 async function embeddedRun(): Promise<Run> {
   const dir = mkdtempSync(join(tmpdir(), 'byliv-bench-hub-'));
-  const creds = registerCameras(dir);
+  const creds = registerCameras(storeArgs(dir));
   const port = await freePort();
-  const hub = await startHub(dir, ['--mqtt-port', String(port)]);
-  return { dir, hub, url: `mqtt://127.0.0.1:${port}`, creds };
+  const hub = await startHub(storeArgs(dir), ['--mqtt-port', String(port)]);
+  return { dir, hubs: [hub], url: `mqtt://127.0.0.1:${port}`, creds, stored: sqliteCount([join(dir, 'hub.sqlite')]), close: async () => undefined };
 }
 
-async function mosquittoRun(): Promise<Run> {
+/**
+ * Mosquitto and `hubs` hubs subscribed to it: on PostgreSQL (`database`) all in one database,
+ * else each on its own SQLite file. With two hubs they share the subscription.
+ */
+async function mosquittoRun(hubCount: number, database?: { url: string; drop(): Promise<void> }): Promise<Run> {
   const dir = mkdtempSync(join(tmpdir(), 'byliv-bench-mosq-'));
-  const creds = registerCameras(dir);
+  const hubDirs = Array.from({ length: hubCount }, (_, i) => join(dir, `hub${i}`));
+  const creds = registerCameras(storeArgs(hubDirs[0], database?.url));
+  // Each SQLite hub needs the cameras too; the broker checks the passwords, the hub only that the camera exists.
+  if (!database) for (const d of hubDirs.slice(1)) registerCameras(storeArgs(d));
   const hubPassword = 'bench-hub';
   const passwd = join(dir, 'passwd');
   writeFileSync(passwd, '', { mode: 0o600 });
@@ -147,8 +184,23 @@ async function mosquittoRun(): Promise<Run> {
   writeFileSync(join(dir, 'mosquitto.conf'), conf.join('\n') + '\n');
   const mosquitto = spawn(MOSQUITTO, ['-c', join(dir, 'mosquitto.conf')], { stdio: 'ignore' });
   await waitForPort(port, mosquitto, 'mosquitto');
-  const hub = await startHub(dir, ['--broker', `mqtt://127.0.0.1:${port}`, '--broker-username', 'byliv-hub'], { BYLIV_BROKER_PASSWORD: hubPassword });
-  return { dir, hub, mosquitto, url: `mqtt://127.0.0.1:${port}`, creds };
+  const share = hubCount > 1 ? ['--share-group', 'byliv'] : [];
+  const hubs: ChildProcess[] = [];
+  for (const d of hubDirs) {
+    hubs.push(await startHub(storeArgs(d, database?.url), ['--broker', `mqtt://127.0.0.1:${port}`, '--broker-username', 'byliv-hub', ...share], { BYLIV_BROKER_PASSWORD: hubPassword }));
+  }
+  let stored: () => Promise<number>;
+  let close = async () => undefined as void;
+  if (database) {
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    stored = async () => Number((await client.query('SELECT COUNT(*) AS n FROM count_bins')).rows[0].n);
+    close = async () => {
+      await client.end();
+      await database.drop();
+    };
+  } else stored = sqliteCount(hubDirs.map((d) => join(d, 'hub.sqlite')));
+  return { dir, hubs, mosquitto, url: `mqtt://127.0.0.1:${port}`, creds, stored, close };
 }
 
 /** Publishes `total` batches over `cameraCount` clients with `window` in flight each; seconds until all are in SQLite. */
@@ -162,8 +214,6 @@ async function measure(run: Run): Promise<number> {
   );
   const perCamera = Math.ceil(total / cameraCount);
   const payloads = clients.map((_, i) => Array.from({ length: Math.min(perCamera, total - i * perCamera) }, (_, seq) => JSON.stringify(batch(`cam${i}`, seq))));
-  const db = new Database(join(run.dir, 'hub.sqlite'), { readonly: true });
-  const stored = db.prepare('SELECT COUNT(*) FROM count_bins').pluck();
   const t0 = performance.now();
   await Promise.all(
     clients.map(async (client, i) => {
@@ -178,41 +228,53 @@ async function measure(run: Run): Promise<number> {
       await Promise.all(Array.from({ length: window }, lane));
     }),
   );
-  while ((stored.get() as number) < total) await new Promise((r) => setTimeout(r, 5));
+  while ((await run.stored()) < total) await new Promise((r) => setTimeout(r, 10));
   const seconds = (performance.now() - t0) / 1000;
-  db.close();
   await Promise.all(clients.map((c) => c.endAsync()));
   return seconds;
 }
 
 async function stop(run: Run): Promise<void> {
-  const exited = new Promise((ok) => run.hub.once('exit', ok));
-  run.hub.kill('SIGTERM');
-  await exited;
+  await Promise.all(
+    run.hubs.map((hub) => {
+      const exited = new Promise((ok) => hub.once('exit', ok));
+      hub.kill('SIGTERM');
+      return exited;
+    }),
+  );
   run.mosquitto?.kill('SIGTERM');
+  await run.close();
   rmSync(run.dir, { recursive: true, force: true });
 }
 
-console.log(`hub ingest: ${total} batches from ${cameraCount} cameras, ${window} in flight each, QoS 1, SQLite synchronous=${synchronous}`);
 const results: Record<string, number> = {};
-const embedded = await embeddedRun();
-try {
-  const s = await measure(embedded);
-  results.embedded = total / s;
-  console.log(`  embedded broker → SQLite:      ${results.embedded.toFixed(0).padStart(6)} batches/s (${s.toFixed(2)} s)`);
-} finally {
-  await stop(embedded);
-}
-if (existsSync(MOSQUITTO)) {
-  const external = await mosquittoRun();
+async function bench(key: string, label: string, start: () => Promise<Run>): Promise<void> {
+  const run = await start();
   try {
-    const s = await measure(external);
-    results.mosquitto = total / s;
-    console.log(`  Mosquitto → hub → SQLite:      ${results.mosquitto.toFixed(0).padStart(6)} batches/s (${s.toFixed(2)} s)`);
-    console.log(`  ratio embedded / Mosquitto:    ${(results.embedded / results.mosquitto).toFixed(2)}`);
+    const s = await measure(run);
+    results[key] = total / s;
+    console.log(`  ${label.padEnd(44)} ${results[key].toFixed(0).padStart(6)} batches/s (${s.toFixed(2)} s)`);
   } finally {
-    await stop(external);
+    await stop(run);
   }
+}
+
+console.log(`hub ingest: ${total} batches from ${cameraCount} cameras, ${window} in flight each, QoS 1, SQLite synchronous=${synchronous}, PostgreSQL fsync on`);
+await bench('embedded', 'embedded broker → SQLite', embeddedRun);
+if (existsSync(MOSQUITTO)) {
+  await bench('mosquitto', 'Mosquitto → 1 hub → SQLite', () => mosquittoRun(1));
+  await bench('mosquitto2', 'Mosquitto → 2 hubs (shared) → 2 SQLite files', () => mosquittoRun(2));
+  if (postgresAvailable()) {
+    const cluster = await startPostgres({ durable: true });
+    try {
+      await bench('postgres', 'Mosquitto → 1 hub → PostgreSQL', async () => mosquittoRun(1, await createTestDatabase(cluster.url)));
+      await bench('postgres2', 'Mosquitto → 2 hubs (shared) → 1 PostgreSQL', async () => mosquittoRun(2, await createTestDatabase(cluster.url)));
+    } finally {
+      await cluster.stop();
+    }
+  } else console.log('  PostgreSQL: not measured, no PostgreSQL binaries (Debian package postgresql)');
+  console.log('  ratios to Mosquitto → 1 hub → SQLite:');
+  for (const [key, value] of Object.entries(results)) if (key !== 'mosquitto') console.log(`    ${key.padEnd(12)} ${(value / results.mosquitto).toFixed(2)}`);
 } else {
   console.log(`  Mosquitto: not measured, no binary at ${MOSQUITTO}`);
 }

@@ -2,17 +2,18 @@
  * The hub, wired in one place: the SQLite store, ingest, the MQTT side (the embedded broker
  * by default, or a subscriber to an external broker) and the HTTP API. `start()` and `stop()`.
  */
-import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
-import { HubStore } from './store/index.ts';
+import { openStore, scheduleCompaction, type CompactionSchedule, type HubStore, type RetentionPolicy } from './store/index.ts';
 import { Ingest, type IngestOutcome } from './ingest/index.ts';
 import { EmbeddedBroker, ExternalBrokerSubscriber } from './broker/index.ts';
 import { createApi, type ApiOptions } from './api/index.ts';
 
 export interface HubConfig {
-  /** Holds hub.sqlite (created when missing). */
+  /** Holds hub.sqlite (created when missing) and the hub's own id. */
   dataDir: string;
+  /** postgres://… to use PostgreSQL (several hubs share one) instead of the SQLite file. */
+  database?: string;
   /** Embedded broker port (default 1883; 0 picks a free one). Ignored with `broker`. */
   mqttPort?: number;
   mqttHost?: string;
@@ -22,7 +23,17 @@ export interface HubConfig {
   httpPort?: number;
   httpHost?: string;
   /** External-broker mode: subscribe here instead of running the embedded broker. */
-  broker?: { url: string; username?: string; password?: string; clientId?: string; ca?: string | Buffer; reconnectMs?: number };
+  broker?: {
+    url: string;
+    username?: string;
+    password?: string;
+    /** Default: the hub's own, in dataDir/hub-id (hubClientId). */
+    clientId?: string;
+    /** `$share/<group>/…` shared with the other hubs of the group; default none (every hub gets every batch). */
+    shareGroup?: string | null;
+    ca?: string | Buffer;
+    reconnectMs?: number;
+  };
   /** Researcher export threshold (default 5). */
   suppressBelow?: number;
   citation?: string;
@@ -31,6 +42,10 @@ export interface HubConfig {
   synchronous?: 'FULL' | 'NORMAL';
   /** The dashboard's settings: see ApiOptions. */
   dashboard?: Pick<ApiOptions, 'trafficLights' | 'tileUrl' | 'dashboardDir' | 'secureCookies'>;
+  /** Roll old bins up into hours and days (see store/retention.ts); none when left out. */
+  retention?: RetentionPolicy;
+  /** How often compaction runs (default hourly; the first run a minute after the start). */
+  compactEveryMs?: number;
   clock?: () => Date;
   log?: (line: string) => void;
   onIngest?: (outcome: IngestOutcome) => void;
@@ -45,46 +60,49 @@ export interface HubAddresses {
 }
 
 export interface Hub {
+  /** Open once `start()` has resolved. */
   readonly store: HubStore;
-  readonly ingest: Ingest;
   start(): Promise<HubAddresses>;
   /** Resolves when the external broker subscription is in place (at once with the embedded broker). */
   subscribed(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export function hubDatabasePath(dataDir: string): string {
-  return join(dataDir, 'hub.sqlite');
-}
+export { hubDatabasePath } from './store/index.ts';
 
 export function createHub(config: HubConfig): Hub {
   const log = config.log ?? (() => undefined);
-  const store = HubStore.open(hubDatabasePath(config.dataDir), { synchronous: config.synchronous });
-  const ingest = new Ingest({
-    store,
-    clock: config.clock,
-    maxPayloadBytes: config.maxPayloadBytes,
-    onOutcome: (outcome, message) => {
-      if (outcome.kind === 'dead-letter') log(`dead letter on ${message.topic}: ${outcome.reason.split('\n')[0]}`);
-      config.onIngest?.(outcome);
-    },
-  });
+  let store: HubStore | null = null;
   let embedded: EmbeddedBroker | null = null;
   let external: ExternalBrokerSubscriber | null = null;
   let http: ServerType | null = null;
+  let compaction: CompactionSchedule | null = null;
 
   return {
-    store,
-    ingest,
+    get store() {
+      if (!store) throw new Error('the hub is not started');
+      return store;
+    },
     async start() {
       try {
+        store = await openStore({ dataDir: config.dataDir, database: config.database, synchronous: config.synchronous });
+        const ingest = new Ingest({
+          store,
+          clock: config.clock,
+          maxPayloadBytes: config.maxPayloadBytes,
+          onOutcome: (outcome, message) => {
+            if (outcome.kind === 'dead-letter') log(`dead letter on ${message.topic}: ${outcome.reason.split('\n')[0]}`);
+            config.onIngest?.(outcome);
+          },
+        });
         if (config.broker) {
-          external = new ExternalBrokerSubscriber({ ...config.broker, ingest, log });
+          external = new ExternalBrokerSubscriber({ ...config.broker, dataDir: config.dataDir, ingest, log });
           external.start();
         } else {
           embedded = await EmbeddedBroker.start({ store, ingest, port: config.mqttPort ?? 1883, host: config.mqttHost, tls: config.mqttTls, log });
         }
         const app = createApi({ store, clock: config.clock, suppressBelow: config.suppressBelow, citation: config.citation, log, ...config.dashboard });
+        if (config.retention) compaction = scheduleCompaction(store.retention, config.retention, { everyMs: config.compactEveryMs, clock: config.clock, log });
         http = await new Promise<ServerType>((resolve, reject) => {
           const server = serve({ fetch: app.fetch, port: config.httpPort ?? 8080, hostname: config.httpHost ?? '0.0.0.0' }, () => resolve(server));
           server.once('error', reject);
@@ -116,7 +134,11 @@ export function createHub(config: HubConfig): Hub {
           (server as { closeAllConnections?: () => void }).closeAllConnections?.();
         });
       }
-      store.close();
+      await compaction?.stop();
+      compaction = null;
+      const open = store;
+      store = null;
+      await open?.close();
     },
   };
 }

@@ -10,20 +10,23 @@
  */
 import { readFileSync } from 'node:fs';
 import { Id } from '@byliv/protocol';
-import { createHub, hubDatabasePath } from './app.ts';
+import { createHub } from './app.ts';
 import { addCamera, createToken } from './admin.ts';
-import { HubStore, ROLES, type Role } from './store/index.ts';
+import { ROLES, describeDatabase, isPostgresUrl, type Role } from './store/index.ts';
 import { summarizeBatches } from './report/index.ts';
 import { resolveCamera } from './api/routes/resolve.ts';
 import { Instant } from './api/params.ts';
-import { UsageError, dataDir, parse } from './cli-common.ts';
+import { STORE_USAGE, UsageError, dataDir, parse, withStore } from './cli-common.ts';
 import { userCommand, USERS_USAGE } from './cli-users.ts';
 import { importCommand, sampleCommand, DATA_USAGE } from './cli-data.ts';
+import { maintenanceCommand, MAINTENANCE_USAGE, retentionOptions, retentionPolicy } from './cli-maintenance.ts';
 
 const USAGE = `usage:
   byliv-hub start [--data-dir DIR] [--mqtt-port N] [--http-port N] [--broker URL]
                   [--broker-username U] [--broker-ca FILE] [--mqtt-host H] [--http-host H] [--suppress-below N]
+                  [--client-id ID] [--share-group NAME]
                   [--mqtt-tls-cert PEM --mqtt-tls-key PEM] [--sqlite-synchronous FULL|NORMAL]
+                  [--database postgres://…] [--keep-raw-days N] [--keep-hourly-days N]
       runs the hub: embedded MQTT broker (default port 1883) or, with --broker, a subscriber to an
       external broker (password from $BYLIV_BROKER_PASSWORD); HTTP API on --http-port (default 8080);
                   [--tile-url URL] [--traffic-light-yellow 0.1] [--traffic-light-red 0.3]
@@ -40,7 +43,8 @@ const USAGE = `usage:
       prints the CountSummary of the camera's stored batches
 ${USERS_USAGE}
 ${DATA_USAGE}
-  --data-dir defaults to ./.byliv-data`;
+${MAINTENANCE_USAGE}
+${STORE_USAGE}`;
 
 
 function port(name: string, value: string | undefined, fallback: number): number {
@@ -78,6 +82,8 @@ async function start(args: string[]): Promise<void> {
     broker: { type: 'string' },
     'broker-username': { type: 'string' },
     'broker-ca': { type: 'string' },
+    'client-id': { type: 'string' },
+    'share-group': { type: 'string' },
     'suppress-below': { type: 'string' },
     'sqlite-synchronous': { type: 'string', default: 'FULL' },
     'tile-url': { type: 'string' },
@@ -85,11 +91,14 @@ async function start(args: string[]): Promise<void> {
     'traffic-light-red': { type: 'string', default: '0.3' },
     'dashboard-dir': { type: 'string' },
     'secure-cookies': { type: 'boolean', default: false },
+    ...retentionOptions,
   });
+  if (v.database !== undefined && !isPostgresUrl(v.database)) throw new UsageError(`--database must be a postgres://… URL, got "${v.database}" (the SQLite store is chosen by --data-dir)`);
   const synchronous = v['sqlite-synchronous']!.toUpperCase();
   if (synchronous !== 'FULL' && synchronous !== 'NORMAL') throw new UsageError(`--sqlite-synchronous must be FULL or NORMAL, got "${v['sqlite-synchronous']}"`);
   if (v.broker !== undefined && !/^(mqtts?|wss?):\/\//.test(v.broker)) throw new UsageError(`--broker must be a URL like mqtt://host:1883, got "${v.broker}"`);
-  if (v.broker === undefined && (v['broker-username'] !== undefined || v['broker-ca'] !== undefined)) throw new UsageError('--broker-username and --broker-ca need --broker');
+  if (v.broker === undefined && (v['broker-username'] !== undefined || v['broker-ca'] !== undefined || v['client-id'] !== undefined || v['share-group'] !== undefined)) throw new UsageError('--broker-username, --broker-ca, --client-id and --share-group need --broker');
+  if (v['share-group'] !== undefined && !/^[^/+#\s]{1,64}$/.test(v['share-group'])) throw new UsageError(`--share-group must be 1–64 characters without "/", "+", "#" or spaces, got "${v['share-group']}"`);
   const suppressBelow = v['suppress-below'] === undefined ? undefined : Number(v['suppress-below']);
   if (suppressBelow !== undefined && !(Number.isInteger(suppressBelow) && suppressBelow >= 1)) throw new UsageError(`--suppress-below must be a whole number ≥ 1, got "${v['suppress-below']}"`);
   if ((v['mqtt-tls-cert'] === undefined) !== (v['mqtt-tls-key'] === undefined)) throw new UsageError('--mqtt-tls-cert and --mqtt-tls-key go together');
@@ -108,17 +117,19 @@ async function start(args: string[]): Promise<void> {
   const mqttTls = v['mqtt-tls-cert'] ? { cert: readFileSync(v['mqtt-tls-cert']), key: readFileSync(v['mqtt-tls-key']!) } : undefined;
   const hub = createHub({
     dataDir: v['data-dir']!,
+    database: v.database,
     mqttPort: port('mqtt-port', v['mqtt-port'], 1883),
     mqttHost: v['mqtt-host'],
     mqttTls,
     httpPort: port('http-port', v['http-port'], 8080),
     httpHost: v['http-host'],
     broker: v.broker
-      ? { url: v.broker, username: v['broker-username'], password: process.env.BYLIV_BROKER_PASSWORD, ca: v['broker-ca'] ? readFileSync(v['broker-ca']) : undefined }
+      ? { url: v.broker, username: v['broker-username'], password: process.env.BYLIV_BROKER_PASSWORD, clientId: v['client-id'], shareGroup: v['share-group'] ?? null, ca: v['broker-ca'] ? readFileSync(v['broker-ca']) : undefined }
       : undefined,
     suppressBelow,
     synchronous,
     dashboard: { trafficLights, tileUrl, dashboardDir: v['dashboard-dir'], secureCookies: v['secure-cookies'] },
+    retention: retentionPolicy(v),
     log,
   });
   let stopping = false;
@@ -137,7 +148,7 @@ async function start(args: string[]): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
   const addresses = await hub.start();
-  print({ ready: true, ...addresses, dataDir: v['data-dir'], database: hubDatabasePath(v['data-dir']!) });
+  print({ ready: true, ...addresses, dataDir: v['data-dir'], database: describeDatabase({ dataDir: v['data-dir']!, database: v.database }) });
   if (v.broker) hub.subscribed().then(() => log(`subscribed to the counts and status of every camera on ${addresses.broker}`));
 }
 
@@ -145,43 +156,34 @@ async function cameraAdd(args: string[]): Promise<void> {
   const v = parse(args, { ...dataDir, site: { type: 'string' }, camera: { type: 'string' } });
   const site = id('site', v.site);
   const camera = id('camera', v.camera);
-  const store = HubStore.open(hubDatabasePath(v['data-dir']!));
-  try {
+  await withStore(v, async (store) => {
     const { username, password, created } = await addCamera(store, site, camera);
     print({ username, password });
     log(`${created ? 'registered' : 'new password for'} camera ${site}/${camera}; with an external broker also add the user: mosquitto_passwd -b <passwords> '${username}' <password>`);
-  } finally {
-    store.close();
-  }
+  });
 }
 
-function tokenCreate(args: string[]): void {
+async function tokenCreate(args: string[]): Promise<void> {
   const v = parse(args, { ...dataDir, role: { type: 'string' }, label: { type: 'string' } });
   if (!v.role) throw new UsageError('--role is required (admin, planner or researcher)');
   if (!(ROLES as readonly string[]).includes(v.role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}, got "${v.role}"`);
-  const store = HubStore.open(hubDatabasePath(v['data-dir']!));
-  try {
-    const { token, role } = createToken(store, v.role as Role, v.label);
+  await withStore(v, async (store) => {
+    const { token, role } = await createToken(store, v.role as Role, v.label);
     print({ token, role });
-  } finally {
-    store.close();
-  }
+  });
 }
 
-function summary(args: string[]): void {
+async function summary(args: string[]): Promise<void> {
   const v = parse(args, { ...dataDir, camera: { type: 'string' }, site: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } });
   const camera = id('camera', v.camera);
   const site = v.site === undefined ? undefined : id('site', v.site);
   const from = instant('from', v.from);
   const to = instant('to', v.to);
   if (from && to && !(from < to)) throw new UsageError('--from must be before --to');
-  const store = HubStore.open(hubDatabasePath(v['data-dir']!));
-  try {
-    const found = resolveCamera(store, camera, site);
-    print(summarizeBatches(store.bins.batches({ ...found, from, to })));
-  } finally {
-    store.close();
-  }
+  await withStore(v, async (store) => {
+    const found = await resolveCamera(store, camera, site);
+    print(summarizeBatches(await store.bins.batches({ ...found, from, to })));
+  });
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -198,6 +200,7 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'user') return userCommand(sub, rest);
   if (command === 'import') return importCommand(sub, rest);
   if (command === 'sample') return sampleCommand(sub, rest);
+  if (command === 'backup' || command === 'compact') return maintenanceCommand(command, argv.slice(1));
   throw new UsageError(`unknown command "${[command, sub].filter((x) => x !== undefined && !x.startsWith('-')).join(' ')}"`);
 }
 
