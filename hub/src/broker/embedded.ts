@@ -108,12 +108,15 @@ export class EmbeddedBroker {
     const camera = client ? this.cameras.get(client) : undefined;
     if (!camera) {
       // Only a will left by a client the broker no longer knows: nobody to hold to an ACL.
-      void this.options.ingest.deadLetter({ topic: packet.topic, payload, sender: null }, 'message from a client that is not an authenticated camera');
-      return done(new Error('not an authenticated camera'));
+      // The dead letter is written before the refusal, so it is stored in the order things happened.
+      void this.options.ingest.deadLetter({ topic: packet.topic, payload, sender: null }, 'message from a client that is not an authenticated camera').then(() => done(new Error('not an authenticated camera')));
+      return;
     }
     if (!mayPublish(camera, packet.topic)) {
-      void this.options.ingest.deadLetter({ topic: packet.topic, payload, sender: camera.username }, `topic not allowed for camera ${camera.site}/${camera.camera}`);
-      return done(new Error(`camera ${camera.site}/${camera.camera} may not publish to ${packet.topic}`));
+      void this.options.ingest
+        .deadLetter({ topic: packet.topic, payload, sender: camera.username }, `topic not allowed for camera ${camera.site}/${camera.camera}`)
+        .then(() => done(new Error(`camera ${camera.site}/${camera.camera} may not publish to ${packet.topic}`)));
+      return;
     }
     // Batches arriving together are committed together (Ingest.submit); the PUBACK waits for the commit.
     this.options.ingest.submit({ topic: packet.topic, payload, sender: camera.username }).then((outcome) => {

@@ -150,8 +150,12 @@ export class PostgresClient implements SqlClient {
     }
   }
 
+  private closing: Promise<void> | null = null;
+
+  /** Ends the pool; closing again is harmless, as with SQLite. */
   close(): Promise<void> {
-    return this.pool.end();
+    this.closing ??= this.pool.end();
+    return this.closing;
   }
 }
 

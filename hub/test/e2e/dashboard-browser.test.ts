@@ -9,7 +9,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium, requireChromium, screenshotPath, SCREENSHOTS } from './browser.ts';
 import {
@@ -19,14 +18,18 @@ import {
   edgeFinished,
   freePort,
   hubCli,
+  hubAudit,
   HubProcess,
   PETS_SCENE,
   requireTools,
   SITE,
   startEdge,
   stopAll,
+  storeArgs,
   tempDir,
+  type HubLocation,
 } from './system-harness.ts';
+import { testStoreLocation } from '../stores.ts';
 
 requireTools();
 requireChromium();
@@ -35,14 +38,17 @@ const PASSWORDS = { admin: 'admin-password-1234', planner: 'planner-password-123
 type Role = keyof typeof PASSWORDS;
 
 const dir = tempDir('byliv-dashboard-e2e-');
+/** The hub's store: its data dir, and its PostgreSQL database with BYLIV_TEST_STORE=postgres. */
+let location: Awaited<ReturnType<typeof testStoreLocation>> | undefined;
+let hubStore: HubLocation;
 let hub: HubProcess;
 let base: string;
 let browser: Browser;
 /** Two hours ago on the hour: the PETS run lands in the current day, week and month. */
 const petsStart = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000 - 2 * 3_600_000);
 
-/** byliv-hub on this test's hub folder. */
-const hubCliHere = (args: string[], env: Record<string, string> = {}) => hubCli([...args, '--data-dir', join(dir.path, 'hub')], env);
+/** byliv-hub on this test's hub store. */
+const hubCliHere = (args: string[], env: Record<string, string> = {}) => hubCli([...args, ...storeArgs(hubStore)], env);
 
 /** A signed-in API client, the same way the dashboard talks to the hub. */
 async function apiAs(role: Role): Promise<(path: string, init?: RequestInit) => Promise<Response>> {
@@ -69,21 +75,13 @@ async function openPage(page: Page, route: string, name: string): Promise<void> 
   await page.waitForSelector(`main[data-testid=page-${name}][data-ready=true]`, { timeout: 30_000 });
 }
 
-function readOnlyAudit(path: string): { action: string; username: string | null }[] {
-  const db = new Database(path, { readonly: true });
-  try {
-    return db.prepare('SELECT action, username FROM audit_log ORDER BY id').all() as { action: string; username: string | null }[];
-  } finally {
-    db.close();
-  }
-}
-
 beforeAll(async () => {
-  const hubDir = join(dir.path, 'hub');
-  const credentials = addCamera(hubDir, SITE, CAMERA);
+  location = await testStoreLocation();
+  hubStore = { dataDir: join(dir.path, 'hub'), database: location.database };
+  const credentials = addCamera(hubStore, SITE, CAMERA);
   for (const role of Object.keys(PASSWORDS) as Role[]) hubCliHere(['user', 'add', '--username', role, '--role', role], { BYLIV_PASSWORD: PASSWORDS[role] });
   hubCliHere(['sample', 'load']);
-  hub = await HubProcess.start({ dataDir: hubDir, mqttPort: await freePort(), httpPort: await freePort() }, 'dashboard-hub');
+  hub = await HubProcess.start({ ...hubStore, mqttPort: await freePort(), httpPort: await freePort() }, 'dashboard-hub');
   base = `http://127.0.0.1:${hub.options.httpPort}`;
 
   // The PETS camera's scene, so its lines and zones have names on the charts page.
@@ -111,6 +109,7 @@ afterAll(async () => {
   await browser?.close();
   await stopAll();
   dir.remove();
+  await location?.dispose();
 });
 afterEach((ctx) => {
   if (ctx.task.result?.state === 'fail') console.error(`processes of "${ctx.task.name}":\n${childTails()}`);
@@ -245,7 +244,7 @@ describe.sequential('dashboard in headless Chromium, against a hub filled by the
       }
     });
     // Both downloads (the browser's and the JSON one) are in the audit log under the researcher's name.
-    const audited = readOnlyAudit(join(dir.path, 'hub', 'hub.sqlite'));
+    const audited = await hubAudit(hubStore);
     expect(audited.filter((a) => a.action === 'export' && a.username === 'researcher').length).toBeGreaterThanOrEqual(2);
     const adminApi = await apiAs('admin');
     expect(await (await adminApi('/api/v1/health/cameras')).status).toBe(200);

@@ -13,8 +13,11 @@ import type { MqttClient } from 'mqtt';
 import { countsTopic, statusTopic } from '@byliv/protocol';
 import { createHub, type Hub } from '../../src/app.ts';
 import { addCamera } from '../../src/admin.ts';
+import { openStore } from '../../src/store/index.ts';
+import { rawSql } from '../../src/store/testing.ts';
 import { makeBatch, tempDir } from '../fixtures.ts';
 import { connectClient, publish, until } from '../mqtt.ts';
+import { testStoreLocation } from '../stores.ts';
 
 const MOSQUITTO = process.env.BYLIV_MOSQUITTO ?? '/usr/sbin/mosquitto';
 const MOSQUITTO_PASSWD = process.env.BYLIV_MOSQUITTO_PASSWD ?? '/usr/bin/mosquitto_passwd';
@@ -47,11 +50,13 @@ let hubPort: number;
 let cameraPort: number;
 let ca: Buffer;
 let hub: Hub;
+/** The hub's store: a data dir, and a PostgreSQL database with BYLIV_TEST_STORE=postgres. */
+let location: Awaited<ReturnType<typeof testStoreLocation>> | undefined;
 const cams: Record<string, { username: string; password: string }> = {};
 const clients: MqttClient[] = [];
 
 function startHub(): Hub {
-  return createHub({ dataDir: join(dir.path, 'hub'), httpPort: 0, httpHost: '127.0.0.1', broker: { url: `mqtt://127.0.0.1:${hubPort}`, username: 'byliv-hub', password: HUB_PASSWORD, reconnectMs: 200 } });
+  return createHub({ dataDir: location!.dataDir, database: location!.database, httpPort: 0, httpHost: '127.0.0.1', broker: { url: `mqtt://127.0.0.1:${hubPort}`, username: 'byliv-hub', password: HUB_PASSWORD, reconnectMs: 200 } });
 }
 
 async function camera(name: string): Promise<MqttClient> {
@@ -68,15 +73,20 @@ beforeAll(async () => {
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost', '-keyout', keyfile, '-out', certfile], { stdio: 'ignore' });
   ca = readFileSync(certfile);
 
-  // Cameras are registered at the hub first; Mosquitto gets the same credentials (deploy/mosquitto/README.md).
-  hub = startHub();
-  for (const cam of ['cam1', 'cam2', 'cam9']) cams[cam] = await addCamera(hub.store, 'park', cam);
+  // Cameras are registered at the hub first (`byliv-hub camera add`, on the hub's store); Mosquitto gets the same credentials (deploy/mosquitto/README.md).
+  location = await testStoreLocation();
+  const store = await openStore({ dataDir: location.dataDir, database: location.database });
+  try {
+    for (const cam of ['cam1', 'cam2', 'cam9']) cams[cam] = await addCamera(store, 'park', cam);
+    // park/cam9 exists in Mosquitto only: the hub forgets it
+    await rawSql(store).run("DELETE FROM cameras WHERE camera = 'cam9'");
+  } finally {
+    await store.close();
+  }
   const passwords = join(dir.path, 'passwd');
   writeFileSync(passwords, '', { mode: 0o600 });
   execFileSync(MOSQUITTO_PASSWD, ['-b', passwords, 'byliv-hub', HUB_PASSWORD]);
   for (const c of Object.values(cams)) execFileSync(MOSQUITTO_PASSWD, ['-b', passwords, c.username, c.password]);
-  // park/cam9 exists in Mosquitto only: the hub forgets it
-  hub.store.db.prepare("DELETE FROM cameras WHERE camera = 'cam9'").run();
 
   const conf = readFileSync(join(deploy, 'mosquitto.conf'), 'utf8')
     .replaceAll('/etc/mosquitto/byliv.passwd', passwords)
@@ -95,6 +105,7 @@ beforeAll(async () => {
     return (await canConnect(hubPort)) && (await canConnect(cameraPort));
   }, 'mosquitto listening');
 
+  hub = startHub();
   await hub.start();
   await hub.subscribed();
 });
@@ -103,8 +114,11 @@ afterAll(async () => {
   await Promise.all(clients.map((c) => c.endAsync(true)));
   await hub?.stop().catch(() => undefined);
   mosquitto?.kill('SIGKILL');
-  if (process.env.BYLIV_KEEP_TEST_DIR) console.log(dir.path, mosquittoLog);
-  else dir.remove();
+  if (process.env.BYLIV_KEEP_TEST_DIR) console.log(dir.path, location?.dataDir, location?.database, mosquittoLog);
+  else {
+    dir.remove();
+    await location?.dispose();
+  }
 });
 
 const batch = (seq: number, camera = 'cam1') => makeBatch({ camera, seq, binStart: new Date(Date.UTC(2025, 4, 1, 10, seq)).toISOString(), lines: { l1: [seq, 0, 1, 0] } });
@@ -121,10 +135,10 @@ describe.skipIf(missing)('hub with an external Mosquitto (deploy/mosquitto confi
     await publish(cam1, countsTopic('park', 'cam2'), JSON.stringify(batch(4, 'cam2'))); // ACL: Mosquitto acks and drops it
     await publish(cam9, countsTopic('park', 'cam9'), JSON.stringify(batch(5, 'cam9'))); // allowed by Mosquitto, unknown to the hub
     await publish(cam1, own, JSON.stringify(batch(9))); // sentinel: everything before it has been handled when it is stored
-    await until(() => hub.store.bins.count() >= 4, 'the sentinel batch');
+    await until(async () => (await hub.store.bins.count()) >= 4, 'the sentinel batch');
 
-    expect(hub.store.db.prepare('SELECT seq FROM count_bins ORDER BY seq').pluck().all()).toEqual([0, 1, 2, 9]);
-    const reasons = hub.store.deadLetters.list().reverse().map((d) => [d.topic, d.reason.split('\n')[0]]);
+    expect((await hub.store.bins.batches({ site: 'park' })).map((b) => b.seq)).toEqual([0, 1, 2, 9]);
+    const reasons = (await hub.store.deadLetters.list()).reverse().map((d) => [d.topic, d.reason.split('\n')[0]]);
     expect(reasons).toEqual([
       [own, 'payload is not JSON: Unexpected token \'o\', "not json at all" is not valid JSON'],
       [own, 'payload is for park/cam2 but was published on the topic of park/cam1'],
@@ -144,9 +158,9 @@ describe.skipIf(missing)('hub with an external Mosquitto (deploy/mosquitto confi
     await publish(cam1, statusTopic('park', 'cam1'), JSON.stringify(status), { retain: true });
     hub = startHub();
     await hub.start();
-    await until(() => hub.store.bins.count() >= 7 && hub.store.statuses.latest('park', 'cam1') !== undefined, 'the queued batches and status');
-    expect(hub.store.db.prepare('SELECT seq FROM count_bins ORDER BY seq').pluck().all()).toEqual([0, 1, 2, 9, 20, 21, 22]);
-    expect(hub.store.statuses.latest('park', 'cam1')?.status).toEqual(status);
+    await until(async () => (await hub.store.bins.count()) >= 7 && (await hub.store.statuses.latest('park', 'cam1')) !== undefined, 'the queued batches and status');
+    expect((await hub.store.bins.batches({ site: 'park' })).map((b) => b.seq)).toEqual([0, 1, 2, 9, 20, 21, 22]);
+    expect((await hub.store.statuses.latest('park', 'cam1'))?.status).toEqual(status);
 
     // Restarting again: the retained status comes back on subscribe but is kept once.
     await hub.stop();
@@ -154,7 +168,7 @@ describe.skipIf(missing)('hub with an external Mosquitto (deploy/mosquitto confi
     await hub.start();
     await hub.subscribed();
     await publish(cam1, countsTopic('park', 'cam1'), JSON.stringify(batch(30)));
-    await until(() => hub.store.bins.count() >= 8, 'batch 30');
-    expect(hub.store.db.prepare('SELECT COUNT(*) FROM camera_status').pluck().get()).toBe(1);
+    await until(async () => (await hub.store.bins.count()) >= 8, 'batch 30');
+    expect((await rawSql(hub.store).get<{ n: number }>('SELECT COUNT(*) AS n FROM camera_status'))!.n).toBe(1);
   });
 });

@@ -30,7 +30,9 @@ import {
   tempDir,
   until,
   type EdgeOptions,
+  type HubLocation,
 } from './system-harness.ts';
+import { testStoreLocation } from '../stores.ts';
 
 requireTools();
 /** 50 s of the 79.5 s clip: 11 bins of 5 s (the first one partial: bins are aligned to the clock). */
@@ -38,42 +40,47 @@ const FRAMES = 500;
 
 const dir = tempDir('byliv-system-embedded-');
 const taps: WireTap[] = [];
+const databases: Awaited<ReturnType<typeof testStoreLocation>>[] = [];
 afterAll(async () => {
   await stopAll();
   await Promise.all(taps.map((t) => t.close()));
   dir.remove();
+  for (const d of databases) await d.dispose();
 });
 afterEach((ctx) => {
   if (ctx.task.result?.state === 'fail') console.error(`processes of "${ctx.task.name}":\n${childTails()}`);
 });
 
 interface System {
-  hubDir: string;
+  /** The hub's store: its data dir, and its PostgreSQL database with BYLIV_TEST_STORE=postgres. */
+  store: HubLocation;
   edge: EdgeOptions;
   hub: HubProcess;
   tap: WireTap;
 }
 
-/** A fresh hub (own data folder, camera registered, own ports) with a tap in front of its broker. */
+/** A fresh hub (own data folder and database, camera registered, own ports) with a tap in front of its broker. */
 async function system(name: string): Promise<System> {
-  const hubDir = join(dir.path, name, 'hub');
-  const credentials = addCamera(hubDir);
-  const hub = await HubProcess.start({ dataDir: hubDir, mqttPort: await freePort(), httpPort: await freePort() }, `${name}-hub`);
+  const location = await testStoreLocation();
+  databases.push(location);
+  const store: HubLocation = { dataDir: join(dir.path, name, 'hub'), database: location.database };
+  const credentials = addCamera(store);
+  const hub = await HubProcess.start({ ...store, mqttPort: await freePort(), httpPort: await freePort() }, `${name}-hub`);
   const tap = await WireTap.start(hub.options.mqttPort);
   taps.push(tap);
   const edge: EdgeOptions = { dataDir: join(dir.path, name, 'edge'), summary: join(dir.path, name, 'summary.json'), brokerUrl: tap.url, ...credentials, maxFrames: FRAMES };
-  return { hubDir, edge, hub, tap };
+  return { store, edge, hub, tap };
 }
 
 /** Every payload that left the agent is a strict count batch or status; the hub stored nothing else. */
-function checkPrivacy(s: System): void {
+async function checkPrivacy(s: System): Promise<void> {
   expect(s.tap.errors).toEqual([]);
   // What the agent may send at all: no SUBSCRIBE, nothing but its own publishes and their plumbing.
   expect([...s.tap.packetTypes].filter((t) => !['CONNECT', 'PUBLISH', 'PINGREQ', 'DISCONNECT'].includes(t))).toEqual([]);
   const wire = checkPayloads(s.tap.messages, SITE, CAMERA);
   expect(wire.counts.length).toBeGreaterThan(0);
   expect(wire.statuses.length).toBeGreaterThan(0);
-  const stored = hubContents(s.hubDir);
+  const stored = await hubContents(s.store);
   const sent = new Set(s.tap.messages.map((m) => m.payload));
   for (const b of stored.batches) expect(sent.has(JSON.stringify(b)), `stored batch ${b.batchId} was sent as is`).toBe(true);
   for (const st of stored.statuses) expect(sent.has(JSON.stringify(st)), `stored status ${st.state} at ${st.at} was sent (or willed) as is`).toBe(true);
@@ -92,17 +99,17 @@ describe.sequential('system: edge → embedded broker → hub → SQLite, real p
     const result = await edgeFinished(edge, s.edge.summary);
     expect(result.code, edge.tail()).toBe(0);
 
-    const stored = hubContents(s.hubDir);
+    const stored = await hubContents(s.store);
     expect(stored.batches.length).toBe(result.bins);
     expect(stored.batches.map((b) => b.seq)).toEqual([...Array(result.bins).keys()]);
     expect(stored.deadLetters).toEqual([]);
-    const summary = hubSummary(s.hubDir);
+    const summary = hubSummary(s.store);
     expect(summary).toEqual(result.summary);
     // The comparison says something: the run counted frames and people crossing every line.
     expect(summary.frames).toBe(FRAMES);
     for (const [id, line] of Object.entries(summary.lines)) expect(line.forward + line.backward, `crossings of ${id}`).toBeGreaterThan(0);
     expect(outboxDepth(s.edge.dataDir)).toBe(0);
-    checkPrivacy(s);
+    await checkPrivacy(s);
     reference = { batches: stored.batches, summary };
   }, 240_000);
 
@@ -111,9 +118,9 @@ describe.sequential('system: edge → embedded broker → hub → SQLite, real p
     const s = await system('hub-kill');
     const edge = startEdge(s.edge, 'hub-kill-edge');
     const alive = { alive: edge.deadReason, describe: () => edge.tail(5) };
-    await until(() => storedBatchIds(s.hubDir).length >= 3, 'three bins stored', alive);
+    await until(async () => (await storedBatchIds(s.store)).length >= 3, 'three bins stored', alive);
     await s.hub.child.kill();
-    const storedBeforeKill = storedBatchIds(s.hubDir).length;
+    const storedBeforeKill = (await storedBatchIds(s.store)).length;
     // The agent keeps counting with the hub gone: closed bins wait in its outbox.
     await until(() => outboxDepth(s.edge.dataDir) >= 2, 'two bins queued in the outbox while the hub is down', alive);
     const hub = await s.hub.restart('hub-kill-hub-restarted');
@@ -121,14 +128,14 @@ describe.sequential('system: edge → embedded broker → hub → SQLite, real p
     expect(result.code, edge.tail()).toBe(0);
     expect(storedBeforeKill).toBeLessThan(ref.batches.length); // the kill really was mid-run
 
-    const stored = hubContents(s.hubDir);
+    const stored = await hubContents(s.store);
     expect(binsById(stored.batches, true)).toEqual(binsById(ref.batches, true));
     expect(stored.batches.length).toBe(ref.batches.length);
     expect(stored.deadLetters).toEqual([]);
-    expect(hubSummary(s.hubDir)).toEqual(result.summary);
+    expect(hubSummary(s.store)).toEqual(result.summary);
     expect(result.summary).toEqual(ref.summary);
     expect(outboxDepth(s.edge.dataDir)).toBe(0);
-    checkPrivacy(s);
+    await checkPrivacy(s);
     await hub.child.kill();
   }, 240_000);
 
@@ -136,7 +143,7 @@ describe.sequential('system: edge → embedded broker → hub → SQLite, real p
     const ref = needReference();
     const s = await system('edge-kill');
     const first = startEdge(s.edge, 'edge-kill-edge');
-    await until(() => storedBatchIds(s.hubDir).length >= 3, 'three bins stored', { alive: first.deadReason, describe: () => first.tail(5) });
+    await until(async () => (await storedBatchIds(s.store)).length >= 3, 'three bins stored', { alive: first.deadReason, describe: () => first.tail(5) });
     // A frozen hub takes the bytes but acknowledges nothing, so closed bins stay in the outbox…
     s.hub.child.signal('SIGSTOP');
     let queuedAtKill: number;
@@ -149,14 +156,14 @@ describe.sequential('system: edge → embedded broker → hub → SQLite, real p
       s.hub.child.signal('SIGCONT');
     }
     expect(queuedAtKill).toBeGreaterThanOrEqual(2);
-    const storedBeforeRestart = storedBatchIds(s.hubDir);
+    const storedBeforeRestart = await storedBatchIds(s.store);
     expect(storedBeforeRestart.length).toBeLessThan(ref.batches.length);
 
     const second = startEdge(s.edge, 'edge-kill-edge-restarted');
     const result = await edgeFinished(second, s.edge.summary);
     expect(result.code, second.tail()).toBe(0);
 
-    const stored = hubContents(s.hubDir);
+    const stored = await hubContents(s.store);
     // The restarted agent numbers its bins after the last seq in its outbox, so only seq may differ…
     expect(binsById(stored.batches, false)).toEqual(binsById(ref.batches, false));
     expect(stored.batches.length).toBe(ref.batches.length);
@@ -169,9 +176,9 @@ describe.sequential('system: edge → embedded broker → hub → SQLite, real p
     expect(storedBeforeRestart.filter((id) => !(sentTwice[id] >= 2))).toEqual([]);
     // A replayed bin differs from the stored copy only in seq: not "different counts".
     expect(stored.deadLetters).toEqual([]);
-    expect(hubSummary(s.hubDir)).toEqual(result.summary);
+    expect(hubSummary(s.store)).toEqual(result.summary);
     expect(result.summary).toEqual(ref.summary);
     expect(outboxDepth(s.edge.dataDir)).toBe(0);
-    checkPrivacy(s);
+    await checkPrivacy(s);
   }, 300_000);
 });

@@ -1,7 +1,8 @@
 /**
  * System-test support: the real edge agent, the real hub and a real Mosquitto as child
  * processes on free local ports with temp data folders, plus the probes the tests read them
- * with (the hub's SQLite file read-only, the edge's outbox read-only, the hub's summary CLI).
+ * with (the hub's store — its SQLite file read-only, or its PostgreSQL database with
+ * BYLIV_TEST_STORE=postgres —, the edge's outbox read-only, the hub's summary CLI).
  *
  * Every child is started in its own process group and registered here; `stopAll()` (and a
  * process 'exit' hook as a last resort) kills each group with SIGKILL, so a failed test never
@@ -14,6 +15,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { CameraStatus, CountBatch, CountSummary } from '@byliv/protocol';
+import { openStore } from '../../src/store/index.ts';
+import { SqliteClient, type SqlClient } from '../../src/store/sql.ts';
+import { rawSql } from '../../src/store/testing.ts';
 
 export const REPO = resolve(import.meta.dirname, '../../..');
 export const PETS_VIDEO = process.env.BYLIV_PETS_VIDEO ?? resolve(REPO, '../shared/datasets/pets09-s2l1/vtest.avi');
@@ -191,8 +195,17 @@ const tsx = (script: string, args: string[]) => ['--import', 'tsx', script, ...a
 // ---------------------------------------------------------------------------------------------
 // The hub
 
-export interface HubOptions {
+/** Where a hub keeps its store: the data dir (hub.sqlite), or a PostgreSQL database when `database` is set. */
+export interface HubLocation {
   dataDir: string;
+  /** postgres://… (testStoreLocation() gives one with BYLIV_TEST_STORE=postgres). */
+  database?: string;
+}
+
+/** The CLI options naming a hub's store. */
+export const storeArgs = (hub: HubLocation): string[] => ['--data-dir', hub.dataDir, ...(hub.database === undefined ? [] : ['--database', hub.database])];
+
+export interface HubOptions extends HubLocation {
   mqttPort: number;
   httpPort: number;
   /** External-broker mode. */
@@ -207,7 +220,7 @@ export class HubProcess {
   ) {}
 
   static async start(options: HubOptions, name = 'hub'): Promise<HubProcess> {
-    const args = ['start', '--data-dir', options.dataDir, '--http-port', String(options.httpPort), '--http-host', '127.0.0.1'];
+    const args = ['start', ...storeArgs(options), '--http-port', String(options.httpPort), '--http-host', '127.0.0.1'];
     if (options.broker) args.push('--broker', options.broker.url, '--broker-username', options.broker.username);
     else args.push('--mqtt-port', String(options.mqttPort), '--mqtt-host', '127.0.0.1');
     const child = new Child(name, process.execPath, tsx(HUB_CLI, args), options.broker ? { BYLIV_BROKER_PASSWORD: options.broker.password } : {});
@@ -231,13 +244,13 @@ export function hubCli(args: string[], env: Record<string, string> = {}): string
   return r.stdout;
 }
 
-export function addCamera(dataDir: string, site = SITE, camera = CAMERA): { username: string; password: string } {
-  return JSON.parse(hubCli(['camera', 'add', '--site', site, '--camera', camera, '--data-dir', dataDir]));
+export function addCamera(hub: HubLocation, site = SITE, camera = CAMERA): { username: string; password: string } {
+  return JSON.parse(hubCli(['camera', 'add', '--site', site, '--camera', camera, ...storeArgs(hub)]));
 }
 
-/** `byliv-hub summary` on the hub's file, parsed strictly. */
-export function hubSummary(dataDir: string, site = SITE, camera = CAMERA): CountSummary {
-  return CountSummary.parse(JSON.parse(hubCli(['summary', '--site', site, '--camera', camera, '--data-dir', dataDir])));
+/** `byliv-hub summary` on the hub's store, parsed strictly. */
+export function hubSummary(hub: HubLocation, site = SITE, camera = CAMERA): CountSummary {
+  return CountSummary.parse(JSON.parse(hubCli(['summary', '--site', site, '--camera', camera, ...storeArgs(hub)])));
 }
 
 function readOnly<T>(path: string, read: (db: Database.Database) => T, fallback: T): T {
@@ -253,6 +266,31 @@ function readOnly<T>(path: string, read: (db: Database.Database) => T, fallback:
 
 export const hubDatabase = (dataDir: string) => join(dataDir, 'hub.sqlite');
 
+/**
+ * Reads the hub's store while the hub runs: its SQLite file on a read-only connection (the
+ * fallback while there is no file yet), or its PostgreSQL database.
+ */
+async function readHub<T>(hub: HubLocation, read: (sql: SqlClient) => Promise<T>, fallback: T): Promise<T> {
+  if (hub.database === undefined) {
+    const path = hubDatabase(hub.dataDir);
+    if (!existsSync(path)) return fallback;
+    const db = new Database(path, { readonly: true, fileMustExist: true });
+    db.pragma('busy_timeout = 5000');
+    const sql = new SqliteClient(db, path);
+    try {
+      return await read(sql);
+    } finally {
+      await sql.close();
+    }
+  }
+  const store = await openStore(hub);
+  try {
+    return await read(rawSql(store));
+  } finally {
+    await store.close();
+  }
+}
+
 export interface HubContents {
   /** Rows of count_bins, oldest bin first: the stored payload, parsed strictly. */
   batches: CountBatch[];
@@ -260,21 +298,26 @@ export interface HubContents {
   deadLetters: { topic: string; reason: string }[];
 }
 
-/** What the hub has stored, read from its SQLite file without writing to it. */
-export function hubContents(dataDir: string): HubContents {
-  return readOnly(
-    hubDatabase(dataDir),
-    (db) => ({
-      batches: (db.prepare('SELECT payload FROM count_bins ORDER BY bin_start_ms, seq').pluck().all() as string[]).map((p) => CountBatch.parse(JSON.parse(p))),
-      statuses: (db.prepare('SELECT payload FROM camera_status ORDER BY id').pluck().all() as string[]).map((p) => CameraStatus.parse(JSON.parse(p))),
-      deadLetters: db.prepare('SELECT topic, reason FROM dead_letters ORDER BY id').all() as { topic: string; reason: string }[],
+/** What the hub has stored, read from its store without writing to it. */
+export function hubContents(hub: HubLocation): Promise<HubContents> {
+  return readHub(
+    hub,
+    async (sql) => ({
+      batches: (await sql.all<{ payload: string }>('SELECT payload FROM count_bins ORDER BY bin_start_ms, seq')).map((r) => CountBatch.parse(JSON.parse(r.payload))),
+      statuses: (await sql.all<{ payload: string }>('SELECT payload FROM camera_status ORDER BY id')).map((r) => CameraStatus.parse(JSON.parse(r.payload))),
+      deadLetters: await sql.all<{ topic: string; reason: string }>('SELECT topic, reason FROM dead_letters ORDER BY id'),
     }),
     { batches: [], statuses: [], deadLetters: [] },
   );
 }
 
-export function storedBatchIds(dataDir: string): string[] {
-  return readOnly(hubDatabase(dataDir), (db) => db.prepare('SELECT batch_id FROM count_bins').pluck().all() as string[], []);
+export function storedBatchIds(hub: HubLocation): Promise<string[]> {
+  return readHub(hub, async (sql) => (await sql.all<{ batch_id: string }>('SELECT batch_id FROM count_bins')).map((r) => r.batch_id), []);
+}
+
+/** The hub's audit log, oldest first. */
+export function hubAudit(hub: HubLocation): Promise<{ action: string; username: string | null }[]> {
+  return readHub(hub, (sql) => sql.all<{ action: string; username: string | null }>('SELECT action, username FROM audit_log ORDER BY id'), []);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -35,7 +35,9 @@ import {
   tempDir,
   until,
   type EdgeOptions,
+  type HubLocation,
 } from './system-harness.ts';
+import { testStoreLocation } from '../stores.ts';
 
 requireTools();
 /** The whole clip (795 frames, 79.5 s): room for two faults one after the other. */
@@ -53,7 +55,8 @@ afterEach((ctx) => {
 });
 
 interface System {
-  hubDir: string;
+  /** The hub's store: its data dir, and its PostgreSQL database with BYLIV_TEST_STORE=postgres. */
+  store: HubLocation;
   edge: EdgeOptions;
   hub: HubProcess;
   mosquitto: MosquittoProcess;
@@ -64,15 +67,17 @@ interface System {
 /** Mosquitto (fresh database), a hub subscribed to it, a capture on '#', a tap for the agent. */
 async function system(name: string): Promise<System> {
   const base = join(dir.path, name);
-  const hubDir = join(base, 'hub');
-  const camera = addCamera(hubDir);
+  const location = await testStoreLocation();
+  closers.push(() => location.dispose());
+  const store: HubLocation = { dataDir: join(base, 'hub'), database: location.database };
+  const camera = addCamera(store);
   const hubPassword = `hub-${Math.random().toString(36).slice(2)}`;
   const capturePassword = `capture-${Math.random().toString(36).slice(2)}`;
   mkdirSync(join(base, 'mosquitto'), { recursive: true });
   const mosquitto = new MosquittoProcess(await freePort(), join(base, 'mosquitto'), { 'byliv-hub': hubPassword, [camera.username]: camera.password, [CAPTURE_USER]: capturePassword });
   await mosquitto.start(`${name}-mosquitto`);
   const hub = await HubProcess.start(
-    { dataDir: hubDir, mqttPort: 0, httpPort: await freePort(), broker: { url: mosquitto.url, username: 'byliv-hub', password: hubPassword } },
+    { ...store, mqttPort: 0, httpPort: await freePort(), broker: { url: mosquitto.url, username: 'byliv-hub', password: hubPassword } },
     `${name}-hub`,
   );
   const capture = await BrokerCapture.connect(mosquitto.url, CAPTURE_USER, capturePassword);
@@ -80,11 +85,11 @@ async function system(name: string): Promise<System> {
   const tap = await WireTap.start(mosquitto.port);
   closers.push(() => tap.close());
   const edge: EdgeOptions = { dataDir: join(base, 'edge'), summary: join(base, 'summary.json'), brokerUrl: tap.url, ...camera, maxFrames: FRAMES };
-  return { hubDir, edge, hub, mosquitto, tap, capture };
+  return { store, edge, hub, mosquitto, tap, capture };
 }
 
 /** What left the agent and what the broker passed on: strict counts and status of this camera only. */
-function checkPrivacy(s: System): void {
+async function checkPrivacy(s: System): Promise<void> {
   expect(s.tap.errors).toEqual([]);
   expect([...s.tap.packetTypes].filter((t) => !['CONNECT', 'PUBLISH', 'PINGREQ', 'DISCONNECT'].includes(t))).toEqual([]);
   const wire = checkPayloads(s.tap.messages, SITE, CAMERA);
@@ -95,7 +100,7 @@ function checkPrivacy(s: System): void {
   // Everything the broker passed on came from the agent's wire, byte for byte.
   const sent = new Set(s.tap.messages.map((m) => `${m.topic}\n${m.payload}`));
   expect(s.capture.messages.filter((m) => !sent.has(`${m.topic}\n${m.payload}`))).toEqual([]);
-  const stored = hubContents(s.hubDir);
+  const stored = await hubContents(s.store);
   for (const b of stored.batches) expect(sent.has(`${countsTopic(SITE, CAMERA)}\n${JSON.stringify(b)}`), `stored batch ${b.batchId} was sent as is`).toBe(true);
 }
 
@@ -108,17 +113,17 @@ describe.sequential('system: edge → Mosquitto → hub (external-broker mode) �
     const result = await edgeFinished(edge, s.edge.summary);
     expect(result.code, edge.tail()).toBe(0);
     // The agent is done when Mosquitto has acknowledged; the hub takes them from there.
-    await until(() => storedBatchIds(s.hubDir).length >= result.bins, `${result.bins} bins stored`, { alive: s.hub.child.deadReason, timeoutMs: 60_000 });
+    await until(async () => (await storedBatchIds(s.store)).length >= result.bins, `${result.bins} bins stored`, { alive: s.hub.child.deadReason, timeoutMs: 60_000 });
 
-    const stored = hubContents(s.hubDir);
+    const stored = await hubContents(s.store);
     expect(stored.batches.length).toBe(result.bins);
     expect(stored.batches.map((b) => b.seq)).toEqual([...Array(result.bins).keys()]);
     expect(stored.deadLetters).toEqual([]);
-    const summary = hubSummary(s.hubDir);
+    const summary = hubSummary(s.store);
     expect(summary).toEqual(result.summary);
     expect(summary.frames).toBe(795);
     for (const [id, line] of Object.entries(summary.lines)) expect(line.forward + line.backward, `crossings of ${id}`).toBeGreaterThan(0);
-    checkPrivacy(s);
+    await checkPrivacy(s);
     reference = { batches: stored.batches, summary };
     await s.hub.child.kill();
     await s.mosquitto.terminate();
@@ -135,11 +140,11 @@ describe.sequential('system: edge → Mosquitto → hub (external-broker mode) �
     // 1. Mosquitto crashes. It acknowledges a batch before writing it to disk (deploy/mosquitto/
     //    mosquitto.conf says so), so the crash is made to land where nothing is in that window:
     //    the agent paused, everything it sent stored by the hub, the database just saved.
-    await until(() => storedBatchIds(s.hubDir).length >= 2, 'two bins stored', watch);
+    await until(async () => (await storedBatchIds(s.store)).length >= 2, 'two bins stored', watch);
     edge.signal('SIGSTOP');
     try {
-      await until(() => {
-        const stored = new Set(storedBatchIds(s.hubDir));
+      await until(async () => {
+        const stored = new Set(await storedBatchIds(s.store));
         return [...sentIds()].every((id) => stored.has(id));
       }, 'the hub to store all the agent sent', { alive: s.hub.child.deadReason });
       await s.mosquitto.save();
@@ -147,16 +152,16 @@ describe.sequential('system: edge → Mosquitto → hub (external-broker mode) �
     } finally {
       edge.signal('SIGCONT');
     }
-    const storedAtCrash = storedBatchIds(s.hubDir).length;
+    const storedAtCrash = (await storedBatchIds(s.store)).length;
     await until(() => outboxDepth(s.edge.dataDir) >= 1, 'a bin queued in the outbox while Mosquitto is down', watch);
     await s.mosquitto.start('faults-mosquitto-restarted');
 
     // 2. The hub dies; Mosquitto acknowledges the agent's batches and queues them for the hub's session.
-    await until(() => storedBatchIds(s.hubDir).length >= storedAtCrash + 2 && outboxDepth(s.edge.dataDir) === 0, 'the backlog delivered after the crash', watch);
+    await until(async () => (await storedBatchIds(s.store)).length >= storedAtCrash + 2 && outboxDepth(s.edge.dataDir) === 0, 'the backlog delivered after the crash', watch);
     await s.hub.child.kill();
     let held: string[] = [];
-    await until(() => {
-      const stored = new Set(storedBatchIds(s.hubDir));
+    await until(async () => {
+      const stored = new Set(await storedBatchIds(s.store));
       // Sent, no longer in the outbox (so Mosquitto acknowledged them), not at the hub: Mosquitto holds them.
       held = [...sentIds()].filter((id) => !stored.has(id));
       return held.length >= 2 && outboxDepth(s.edge.dataDir) === 0;
@@ -168,19 +173,19 @@ describe.sequential('system: edge → Mosquitto → hub (external-broker mode) �
 
     const result = await edgeFinished(edge, s.edge.summary);
     expect(result.code, edge.tail()).toBe(0);
-    await until(() => storedBatchIds(s.hubDir).length >= ref.batches.length, `${ref.batches.length} bins stored`, { timeoutMs: 60_000 });
+    await until(async () => (await storedBatchIds(s.store)).length >= ref.batches.length, `${ref.batches.length} bins stored`, { timeoutMs: 60_000 });
     expect(storedAtCrash).toBeLessThan(ref.batches.length);
 
-    const stored = hubContents(s.hubDir);
+    const stored = await hubContents(s.store);
     // The agent had deleted the held batches (acknowledged by Mosquitto): the hub can only have them from Mosquitto's saved queue.
     const storedIds = new Set(stored.batches.map((b) => b.batchId));
     expect(held.filter((id) => !storedIds.has(id))).toEqual([]);
     expect(binsById(stored.batches, true)).toEqual(binsById(ref.batches, true));
     expect(stored.batches.length).toBe(ref.batches.length);
     expect(stored.deadLetters).toEqual([]);
-    expect(hubSummary(s.hubDir)).toEqual(result.summary);
+    expect(hubSummary(s.store)).toEqual(result.summary);
     expect(result.summary).toEqual(ref.summary);
     expect(outboxDepth(s.edge.dataDir)).toBe(0);
-    checkPrivacy(s);
+    await checkPrivacy(s);
   }, 300_000);
 });
