@@ -19,13 +19,16 @@ const { values } = parseArgs({
   },
 });
 if (values.cache.length < 2 || !values.out) throw new Error('usage: merge-caches.ts --cache A.json --cache B.json [--iou 0.6] --out merged.json');
+const iou = Number(values.iou);
+if (!(iou > 0 && iou < 1)) throw new Error(`--iou must be in (0, 1), got ${values.iou}`);
 const caches = values.cache.map(readCache);
 const [first] = caches;
 for (const c of caches) {
   if (c.video !== first.video) throw new Error(`caches are of different videos: ${first.video} and ${c.video}`);
   if (c.frames.length !== first.frames.length) throw new Error(`caches differ in frame count: ${first.frames.length} and ${c.frames.length}`);
 }
-const iou = Number(values.iou);
+// nms keeps classes apart by index: one per label, so a cyclist's bicycle never suppresses them.
+const labels = [...new Set(caches.flatMap((c) => c.frames.flatMap((f) => f.detections.map((d) => d.label))))];
 const merged: DetectionCache = {
   ...first,
   // width/height stay the first (fine) pass's; the file name says which passes were merged.
@@ -33,7 +36,7 @@ const merged: DetectionCache = {
   inferenceMsPerFrame: caches.reduce((s, c) => s + c.inferenceMsPerFrame, 0),
   frames: first.frames.map((f, k) => {
     const all = caches.flatMap((c) => c.frames[k].detections);
-    const raw = all.map((d) => ({ box: d.box, score: d.score, classIndex: 0, label: d.label }));
+    const raw = all.map((d) => ({ box: d.box, score: d.score, classIndex: labels.indexOf(d.label), label: d.label }));
     return { ...f, detections: nms(raw, iou).map((d) => ({ box: d.box, score: d.score, label: d.label })) };
   }),
 };
