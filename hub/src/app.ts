@@ -5,7 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { openStore, scheduleCompaction, type CompactionSchedule, type HubStore, type RetentionPolicy } from './store/index.ts';
-import { Ingest, type IngestOutcome } from './ingest/index.ts';
+import { Ingest, type FloodLimits, type IngestOutcome } from './ingest/index.ts';
 import { EmbeddedBroker, ExternalBrokerSubscriber } from './broker/index.ts';
 import { createApi, type ApiOptions } from './api/index.ts';
 
@@ -38,10 +38,12 @@ export interface HubConfig {
   suppressBelow?: number;
   citation?: string;
   maxPayloadBytes?: number;
+  /** Dead letters kept per camera and minute before the rest are only counted (default DEAD_LETTER_FLOOD_LIMITS). */
+  deadLetterFloods?: FloodLimits;
   /** SQLite synchronous mode (default FULL: an acknowledged batch survives a power loss). */
   synchronous?: 'FULL' | 'NORMAL';
   /** The dashboard's settings: see ApiOptions. */
-  dashboard?: Pick<ApiOptions, 'trafficLights' | 'tileUrl' | 'dashboardDir' | 'secureCookies'>;
+  dashboard?: Pick<ApiOptions, 'trafficLights' | 'tileUrl' | 'dashboardDir' | 'secureCookies' | 'trustedProxies'>;
   /** Roll old bins up into hours and days (see store/retention.ts); none when left out. */
   retention?: RetentionPolicy;
   /** How often compaction runs (default hourly; the first run a minute after the start). */
@@ -77,6 +79,8 @@ export function createHub(config: HubConfig): Hub {
   let external: ExternalBrokerSubscriber | null = null;
   let http: ServerType | null = null;
   let compaction: CompactionSchedule | null = null;
+  let ingest: Ingest | null = null;
+  let floodReports: ReturnType<typeof setInterval> | null = null;
 
   return {
     get store() {
@@ -86,15 +90,22 @@ export function createHub(config: HubConfig): Hub {
     async start() {
       try {
         store = await openStore({ dataDir: config.dataDir, database: config.database, synchronous: config.synchronous });
-        const ingest = new Ingest({
+        ingest = new Ingest({
           store,
           clock: config.clock,
           maxPayloadBytes: config.maxPayloadBytes,
+          floodLimits: config.deadLetterFloods,
+          log,
           onOutcome: (outcome, message) => {
-            if (outcome.kind === 'dead-letter') log(`dead letter on ${message.topic}: ${outcome.reason.split('\n')[0]}`);
+            // A flooding camera's letters are not logged one by one: its flood report is one line.
+            if (outcome.kind === 'dead-letter' && !outcome.quiet) log(`dead letter on ${message.topic}: ${outcome.reason.split('\n')[0]}`);
             config.onIngest?.(outcome);
           },
         });
+        const reporting = ingest;
+        // A flood that has stopped is reported without waiting for the next message.
+        floodReports = setInterval(() => void reporting.reportFloods().catch((error: Error) => log(`dead letters: flood report not written: ${error.message}`)), 10_000);
+        floodReports.unref();
         if (config.broker) {
           external = new ExternalBrokerSubscriber({ ...config.broker, dataDir: config.dataDir, ingest, log });
           external.start();
@@ -126,6 +137,11 @@ export function createHub(config: HubConfig): Hub {
       await embedded?.stop();
       await external?.stop();
       embedded = external = null;
+      if (floodReports) clearInterval(floodReports);
+      floodReports = null;
+      // What was counted and not kept is reported before the store closes.
+      await ingest?.reportFloods({ all: true }).catch((error: Error) => log(`dead letters: flood report not written: ${error.message}`));
+      ingest = null;
       if (http) {
         const server = http;
         http = null;

@@ -12,6 +12,7 @@ import { DEFAULT_SUPPRESS_BELOW } from '../report/index.ts';
 import { SESSION_COOKIE, type ApiEnv } from './auth.ts';
 import { invalid, json, z } from './contract.ts';
 import { ApiError, errorResponse } from './errors.ts';
+import { bodyLimits } from './body-limit.ts';
 import { catalogRoutes } from './routes/catalog.ts';
 import { countsRoutes } from './routes/counts.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -38,6 +39,8 @@ export interface ApiOptions {
   dashboardDir?: string;
   /** Session cookies marked Secure (set when the hub is served over HTTPS); also sends HSTS. */
   secureCookies?: boolean;
+  /** Reverse proxies whose X-Forwarded-For names the client, for the sign-in throttle (default: loopback). */
+  trustedProxies?: readonly string[];
 }
 
 export const API_DESCRIPTION = [
@@ -65,6 +68,8 @@ export function createApi(options: ApiOptions): OpenAPIHono<ApiEnv> {
     await next();
   });
   app.use('*', secureHeaders(securityHeaders(tileUrl, options.secureCookies ?? false)));
+  // Before any route reads a body (or checks who is asking: sign-in needs none).
+  app.use('*', bodyLimits());
 
   app.openapi(
     createRoute({ method: 'get', path: '/healthz', summary: 'Liveness', security: [], responses: { 200: json(z.object({ ok: z.literal(true) })) } }),
@@ -86,7 +91,7 @@ export function createApi(options: ApiOptions): OpenAPIHono<ApiEnv> {
   app.route('/api/v1', countsRoutes(store));
   app.route('/api/v1', healthRoutes(store, clock));
   app.route('/api/v1', exportRoutes(store, clock, { suppressBelow, citation: options.citation ?? DEFAULT_CITATION }));
-  app.route('/api/v1', sessionRoutes(store, clock, { secureCookies: options.secureCookies ?? false }));
+  app.route('/api/v1', sessionRoutes(store, clock, { secureCookies: options.secureCookies ?? false, trustedProxies: options.trustedProxies }));
   app.route('/api/v1', indicatorRoutes(store, clock));
   app.route('/api/v1', evaluationRoutes(store, clock));
   app.route('/api/v1', socialRoutes(store, clock, { trafficLights: options.trafficLights ?? DEFAULT_TRAFFIC_LIGHTS, tileUrl }));

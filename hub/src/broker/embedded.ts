@@ -10,14 +10,25 @@
  * the camera does not own is refused: MQTT 3.1.1 then closes the connection (no PUBACK), and
  * the attempt is a dead letter too. A store failure closes the connection without a PUBACK,
  * so the edge keeps the batch and sends it again.
+ * A packet over maxPacketBytes closes the connection as soon as its header is read
+ * (packet-guard.ts), before aedes would have buffered it whole.
  */
-import { createServer, type AddressInfo, type Server } from 'node:net';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { Aedes, type AuthenticateError, type Client, type PublishPacket, type Subscription } from 'aedes';
 import type { HubStore } from '../store/index.ts';
 import type { Ingest } from '../ingest/index.ts';
 import { hashPassword, verifyPassword } from '../auth/index.ts';
 import { mayPublish, maySubscribe, type CameraIdentity } from './acl.ts';
+import { PacketSizeGuard } from './packet-guard.ts';
+
+/**
+ * Room for a packet's topic and headers on top of the ingest's payload limit. A payload over
+ * that limit but in a packet under this one is read and dead-lettered with its size ("payload
+ * too large"); beyond it, the connection is closed. deploy/mosquitto/mosquitto.conf's
+ * max_packet_size is the default: 256 KiB + 64 KiB.
+ */
+export const PACKET_HEADROOM_BYTES = 64 * 1024;
 
 export interface EmbeddedBrokerOptions {
   store: HubStore;
@@ -27,6 +38,8 @@ export interface EmbeddedBrokerOptions {
   host?: string;
   /** PEM certificate chain and key: the listener then speaks MQTT over TLS only (mqtts://). */
   tls?: { cert: string | Buffer; key: string | Buffer };
+  /** Default: the ingest's payload limit + PACKET_HEADROOM_BYTES. */
+  maxPacketBytes?: number;
   log?: (line: string) => void;
 }
 
@@ -54,7 +67,9 @@ export class EmbeddedBroker {
       authorizePublish: (client, packet, done) => broker!.authorizePublish(client, packet, done),
       authorizeSubscribe: (client, sub, done) => broker!.authorizeSubscribe(client, sub, done),
     });
-    const server = options.tls ? createTlsServer({ cert: options.tls.cert, key: options.tls.key }, aedes.handle) : createServer(aedes.handle);
+    const maxPacketBytes = options.maxPacketBytes ?? options.ingest.maxPayloadBytes + PACKET_HEADROOM_BYTES;
+    const handle = (socket: Socket) => void aedes.handle(new PacketSizeGuard(socket, maxPacketBytes));
+    const server = options.tls ? createTlsServer({ cert: options.tls.cert, key: options.tls.key }, handle) : createServer(handle);
     broker = new EmbeddedBroker(options, aedes, server);
     server.on('tlsClientError', (error) => options.log?.(`mqtt TLS handshake failed: ${error.message}`));
     aedes.on('clientError', (client, error) => options.log?.(`mqtt client ${client?.id ?? '?'}: ${error.message}`));

@@ -3,9 +3,15 @@
  * outcome and nothing is thrown: a bad message must never stop the hub. The one outcome the
  * broker must NOT acknowledge is `failed` (the store itself failed): the edge then keeps the
  * batch and sends it again later, which the batchId makes harmless.
+ *
+ * Dead letters are capped per sender (flood-sampler.ts): a camera flooding its topic with
+ * garbage gets its first few kept each minute and the rest counted, then one dead letter and
+ * one log line that say how many were not kept. Nothing goes unmentioned, and the disk and the
+ * log do not fill at the flood's pace.
  */
 import { CameraStatus, CountBatch, describeIssues, parseTopic, type ParsedTopic } from '@byliv/protocol';
 import type { DeadLetterInput, HubStore, IngestWrite, IngestWriteResult } from '../store/index.ts';
+import { DEAD_LETTER_FLOOD_LIMITS, FloodSampler, type FloodLimits, type FloodReport, type Verdict } from './flood-sampler.ts';
 
 export const DEFAULT_MAX_PAYLOAD_BYTES = 256 * 1024;
 
@@ -22,7 +28,11 @@ export type IngestOutcome =
   | { kind: 'duplicate'; batchId: string; sameContent: boolean }
   /** A camera status; `kept` false when the same status was already in the history. */
   | { kind: 'status'; site: string; camera: string; kept: boolean }
-  | { kind: 'dead-letter'; reason: string; deadLetterId: number }
+  /**
+   * deadLetterId null: counted, not kept (the sender is flooding; its flood report says how many).
+   * quiet: not worth a log line of its own (the flood report covers it).
+   */
+  | { kind: 'dead-letter'; reason: string; deadLetterId: number | null; quiet: boolean }
   /** The store failed (disk full, file gone): do not acknowledge, so the sender retries. */
   | { kind: 'failed'; error: Error };
 
@@ -32,6 +42,10 @@ export interface IngestOptions {
   maxPayloadBytes?: number;
   /** Called with every outcome (logging, counters); its errors are swallowed. */
   onOutcome?: (outcome: IngestOutcome, message: InboundMessage) => void;
+  /** Dead letters kept per sender and window (default DEAD_LETTER_FLOOD_LIMITS). */
+  floodLimits?: FloodLimits;
+  /** Where a flood's one line goes. */
+  log?: (line: string) => void;
 }
 
 class Rejected extends Error {}
@@ -41,16 +55,39 @@ const MAX_REASON_CHARS = 2000;
 /** A message read and checked: what to write, or why it is refused. */
 type Decision = { write: IngestWrite } | { rejected: string } | { failed: Error };
 
+/** Who a dead letter is counted against: the authenticated camera, else the camera its topic names. */
+function senderOf(message: InboundMessage): string {
+  if (message.sender) return message.sender;
+  const topic = parseTopic(message.topic);
+  // Topics that are not Byliv's share one sender: their number is the sender's to choose.
+  return topic ? `${topic.site}/${topic.camera}` : '(other topics)';
+}
+
 export class Ingest {
   private readonly store: HubStore;
   private readonly clock: () => Date;
   readonly maxPayloadBytes: number;
+  private readonly floods: FloodSampler;
   private pending: { message: InboundMessage; resolve: (outcome: IngestOutcome) => void }[] = [];
 
   constructor(private readonly options: IngestOptions) {
     this.store = options.store;
     this.clock = options.clock ?? (() => new Date());
     this.maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
+    this.floods = new FloodSampler(options.floodLimits ?? DEAD_LETTER_FLOOD_LIMITS);
+  }
+
+  /**
+   * Writes the report of every flood whose window is over (every open one with `all`, when the
+   * hub stops): one dead letter and one log line each. Ingest also does this on each write;
+   * the hub calls it on a timer too, so a flood that stopped is reported without new traffic.
+   */
+  async reportFloods(options: { all?: boolean } = {}): Promise<void> {
+    const reports = this.floods.reports(this.clock(), options);
+    if (reports.length === 0) return;
+    // Logged whether or not the write succeeds: then the line is all the report there is.
+    for (const r of reports) this.logFlood(r);
+    await this.store.ingestWrites.apply(reports.map((r) => this.floodLetter(r)), this.clock());
   }
 
   /** One message on its own: its outcome once it is stored (or refused). Never rejects. */
@@ -96,23 +133,32 @@ export class Ingest {
   }
 
   private async write(messages: readonly InboundMessage[], decisions: readonly Decision[]): Promise<IngestOutcome[]> {
-    // The store could not even be read for these (a lookup failed): they are not written.
-    const writes = decisions.map((d, i): IngestWrite | null =>
-      'write' in d ? d.write : 'rejected' in d ? { kind: 'dead-letter', letter: this.letter(messages[i], d.rejected) } : null,
+    const now = this.clock();
+    const verdicts = decisions.map((d, i): Verdict | null => ('rejected' in d ? this.floods.offer(senderOf(messages[i]), messages[i].topic, d.rejected, now) : null));
+    // null: the store could not even be read for it (a lookup failed), so nothing is written;
+    // 'dropped': a dead letter counted against its sender's flood, not kept.
+    const writes = decisions.map((d, i): IngestWrite | 'dropped' | null =>
+      'write' in d ? d.write : 'rejected' in d ? (verdicts[i]!.keep ? { kind: 'dead-letter', letter: this.letter(messages[i], d.rejected) } : 'dropped') : null,
     );
-    const toWrite = writes.filter((w): w is IngestWrite => w !== null);
+    const toWrite = writes.filter((w): w is IngestWrite => w !== null && w !== 'dropped');
+    const reports = this.floods.reports(now);
     let outcomes: IngestOutcome[];
     try {
-      const results = toWrite.length > 0 ? await this.store.ingestWrites.apply(toWrite, this.clock()) : [];
+      const all = [...toWrite, ...reports.map((r) => this.floodLetter(r))];
+      const results = all.length > 0 ? await this.store.ingestWrites.apply(all, now) : [];
       let next = 0;
       outcomes = [];
       for (const [i, w] of writes.entries()) {
         const d = decisions[i];
-        outcomes.push(w === null ? { kind: 'failed', error: (d as { failed: Error }).failed } : await this.outcomeOf(results[next++], w, messages[i]));
+        if (w === 'dropped') outcomes.push({ kind: 'dead-letter', reason: (d as { rejected: string }).rejected, deadLetterId: null, quiet: true });
+        else if (w === null) outcomes.push({ kind: 'failed', error: (d as { failed: Error }).failed });
+        else outcomes.push(await this.outcomeOf(results[next++], w, messages[i], verdicts[i]?.quiet ?? false));
       }
     } catch (error) {
       outcomes = messages.map(() => ({ kind: 'failed', error: asError(error) }));
     }
+    // Logged even when the write failed: then the line is all the report there is.
+    for (const r of reports) this.logFlood(r);
     outcomes.forEach((outcome, i) => {
       try {
         this.options.onOutcome?.(outcome, messages[i]);
@@ -123,9 +169,19 @@ export class Ingest {
     return outcomes;
   }
 
-  private async outcomeOf(result: IngestWriteResult, write: IngestWrite, message: InboundMessage): Promise<IngestOutcome> {
+  private floodLetter(r: FloodReport): IngestWrite {
+    const when = `${new Date(r.fromMs).toISOString()} to ${new Date(r.toMs).toISOString()}`;
+    const reason = `flood from ${r.sender}: ${r.kept + r.dropped} dead letters from ${when}; the first ${r.kept} were kept, ${r.dropped} more were counted and not kept. The last: ${r.lastReason.split('\n')[0]}`;
+    return { kind: 'dead-letter', letter: { topic: r.topic, reason: this.cut(reason), payload: Buffer.alloc(0), sender: r.sender } };
+  }
+
+  private logFlood(r: FloodReport): void {
+    this.options.log?.(`dead letters: ${r.sender} sent ${r.kept + r.dropped} bad messages in ${Math.round((r.toMs - r.fromMs) / 1000)} s; kept ${r.kept}, counted ${r.dropped} more (last: ${r.lastReason.split('\n')[0]})`);
+  }
+
+  private async outcomeOf(result: IngestWriteResult, write: IngestWrite, message: InboundMessage, quiet: boolean): Promise<IngestOutcome> {
     if (result.kind === 'failed') return { kind: 'failed', error: result.error };
-    if (result.kind === 'dead-letter') return { kind: 'dead-letter', reason: (write as { letter: DeadLetterInput }).letter.reason, deadLetterId: result.id };
+    if (result.kind === 'dead-letter') return { kind: 'dead-letter', reason: (write as { letter: DeadLetterInput }).letter.reason, deadLetterId: result.id, quiet };
     if (result.kind === 'status') {
       const { status } = write as { status: { site: string; camera: string } };
       return { kind: 'status', site: status.site, camera: status.camera, kept: result.kept };
@@ -135,19 +191,28 @@ export class Ingest {
     if (result.outcome.kind === 'too-old') {
       // Its hour was already rolled up (retention): storing it now would count it twice.
       const reason = `batch ${batch.batchId} is older than the camera's retention horizon ${result.outcome.horizon}: that time is already rolled up, so it was not stored`;
-      const deadLetterId = await this.store.deadLetters.add(this.letter(message, reason), this.clock());
-      return { kind: 'dead-letter', reason, deadLetterId };
+      const kept = await this.keepLetter(message, reason);
+      return { kind: 'dead-letter', reason, deadLetterId: kept.id, quiet: kept.quiet };
     }
     if (!result.outcome.sameContent) {
       // Still acknowledged (resending will not change anything), but visible to an operator.
-      await this.store.deadLetters.add(this.letter(message, `duplicate batchId "${batch.batchId}" with different counts: the first copy is kept`), this.clock());
+      await this.keepLetter(message, `duplicate batchId "${batch.batchId}" with different counts: the first copy is kept`);
     }
     return { kind: 'duplicate', batchId: batch.batchId, sameContent: result.outcome.sameContent };
   }
 
+  /** A dead letter found after the write (too old, a different duplicate), under the same cap. */
+  private async keepLetter(message: InboundMessage, reason: string): Promise<{ id: number | null; quiet: boolean }> {
+    const verdict = this.floods.offer(senderOf(message), message.topic, reason, this.clock());
+    return { id: verdict.keep ? await this.store.deadLetters.add(this.letter(message, reason), this.clock()) : null, quiet: verdict.quiet };
+  }
+
   private letter(message: InboundMessage, reason: string): DeadLetterInput {
-    const cut = reason.length > MAX_REASON_CHARS ? `${reason.slice(0, MAX_REASON_CHARS)}…` : reason;
-    return { topic: message.topic, reason: cut, payload: message.payload, sender: message.sender };
+    return { topic: message.topic, reason: this.cut(reason), payload: message.payload, sender: message.sender };
+  }
+
+  private cut(reason: string): string {
+    return reason.length > MAX_REASON_CHARS ? `${reason.slice(0, MAX_REASON_CHARS)}…` : reason;
   }
 
   private async accept(message: InboundMessage): Promise<IngestWrite> {

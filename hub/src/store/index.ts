@@ -13,6 +13,7 @@ export { Installations, Scenes, type Installation, type SceneFeatureRow } from '
 export { CountRollups, ROLLUPS, ROLLUP_MS, bucketStart, type Rollup, type ClassFilter, type LineRollupRow, type ZoneRollupRow, type CoverageRow, type MeasureRow } from './rollups.ts';
 export { Users } from './users.ts';
 export { Sessions } from './sessions.ts';
+export { SignInAttempts, type SignInAttempt } from './sign-in-attempts.ts';
 export { Districts } from './districts.ts';
 export { SocialIndicators } from './social.ts';
 export { MapFeatures } from './map-features.ts';

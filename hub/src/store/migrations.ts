@@ -277,4 +277,20 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 6,
+    name: 'sign-in attempts',
+    sql: `
+      -- The sign-in throttle's memory (api/login-throttle.ts), so a restart does not hand a
+      -- guesser a fresh set of tries. One row per attempt, counted before the password is
+      -- checked; key is "user:<name>" or "address:<ip>". Rows older than the window are purged.
+      CREATE TABLE sign_in_attempts (
+        id        INTEGER PRIMARY KEY,
+        key       TEXT NOT NULL,
+        at_ms     INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX sign_in_attempts_by_key ON sign_in_attempts (key);
+      CREATE INDEX sign_in_attempts_by_time ON sign_in_attempts (at_ms);
+    `,
+  },
 ];

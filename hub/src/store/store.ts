@@ -17,6 +17,7 @@ import { Installations, Scenes } from './installations.ts';
 import { CountRollups } from './rollups.ts';
 import { Users } from './users.ts';
 import { Sessions } from './sessions.ts';
+import { SignInAttempts } from './sign-in-attempts.ts';
 import { Districts } from './districts.ts';
 import { SocialIndicators } from './social.ts';
 import { MapFeatures } from './map-features.ts';
@@ -68,6 +69,7 @@ export class HubStore {
   readonly rollups: CountRollups;
   readonly users: Users;
   readonly sessions: Sessions;
+  readonly signInAttempts: SignInAttempts;
   readonly districts: Districts;
   readonly social: SocialIndicators;
   readonly mapFeatures: MapFeatures;
@@ -90,6 +92,7 @@ export class HubStore {
     this.rollups = new CountRollups(sql);
     this.users = new Users(sql);
     this.sessions = new Sessions(sql);
+    this.signInAttempts = new SignInAttempts(sql);
     this.districts = new Districts(sql);
     this.social = new SocialIndicators(sql);
     this.mapFeatures = new MapFeatures(sql);

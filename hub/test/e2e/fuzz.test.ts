@@ -9,6 +9,7 @@ import { countsTopic, statusTopic } from '@byliv/protocol';
 import type { MqttClient } from 'mqtt';
 import { createHub, type Hub } from '../../src/app.ts';
 import { addCamera } from '../../src/admin.ts';
+import { DEAD_LETTER_FLOOD_LIMITS } from '../../src/ingest/index.ts';
 import { makeBatch } from '../fixtures.ts';
 import { connectClient, publishOutcome } from '../mqtt.ts';
 import { testStoreLocation } from '../stores.ts';
@@ -111,7 +112,17 @@ let creds: { username: string; password: string };
 
 beforeAll(async () => {
   location = await testStoreLocation();
-  hub = createHub({ dataDir: location.dataDir, database: location.database, mqttPort: 0, httpPort: 0, mqttHost: '127.0.0.1', httpHost: '127.0.0.1', maxPayloadBytes: MAX_PAYLOAD });
+  hub = createHub({
+    dataDir: location.dataDir,
+    database: location.database,
+    mqttPort: 0,
+    httpPort: 0,
+    mqttHost: '127.0.0.1',
+    httpHost: '127.0.0.1',
+    maxPayloadBytes: MAX_PAYLOAD,
+    // Every bad message is checked for its own dead letter: none may be left to a flood report (ingest/flood.test.ts covers those).
+    deadLetterFloods: { ...DEAD_LETTER_FLOOD_LIMITS, keepPerWindow: 10_000 },
+  });
   const ports = await hub.start();
   creds = await addCamera(hub.store, 'park', 'cam1');
   await addCamera(hub.store, 'park', 'cam2');

@@ -16,7 +16,7 @@ import { addCamera } from '../../src/admin.ts';
 import { openStore } from '../../src/store/index.ts';
 import { rawSql } from '../../src/store/testing.ts';
 import { makeBatch, tempDir } from '../fixtures.ts';
-import { connectClient, publish, until } from '../mqtt.ts';
+import { connectClient, publish, publishOutcome, until } from '../mqtt.ts';
 import { testStoreLocation } from '../stores.ts';
 
 const MOSQUITTO = process.env.BYLIV_MOSQUITTO ?? '/usr/sbin/mosquitto';
@@ -170,5 +170,15 @@ describe.skipIf(missing)('hub with an external Mosquitto (deploy/mosquitto confi
     await publish(cam1, countsTopic('park', 'cam1'), JSON.stringify(batch(30)));
     await until(async () => (await hub.store.bins.count()) >= 8, 'batch 30');
     expect((await rawSql(hub.store).get<{ n: number }>('SELECT COUNT(*) AS n FROM camera_status'))!.n).toBe(1);
+  });
+
+  it('closes a camera whose packet is over max_packet_size; a payload under it but over 256 KiB reaches the hub as a dead letter with its size', async () => {
+    const cam2 = await camera('cam2');
+    const own = countsTopic('park', 'cam2');
+    expect(await publishOutcome(cam2, own, Buffer.alloc(1024 * 1024, ' '))).toBe('closed');
+    const again = await camera('cam2');
+    await publish(again, own, Buffer.alloc(300 * 1024, ' '));
+    await until(async () => (await hub.store.deadLetters.list(1))[0]?.size === 300 * 1024, 'the dead letter');
+    expect((await hub.store.deadLetters.list(1))[0].reason).toMatch(/^payload too large: 307200 bytes/);
   });
 });

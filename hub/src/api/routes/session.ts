@@ -20,7 +20,8 @@ import { addUser, disableUser } from '../../accounts.ts';
 import { SESSION_COOKIE, auditActor, checkSameOrigin, requireRole, type ApiEnv } from '../auth.ts';
 import { apiRouter, errors, json, jsonBodyOf, jsonRequest, roles, z } from '../contract.ts';
 import { ApiError, notFound } from '../errors.ts';
-import { LoginThrottle } from '../login-throttle.ts';
+import { SignInThrottle } from '../sign-in-throttle.ts';
+import { clientAddress } from '../client-address.ts';
 import { NullableTime, RoleName, Time } from '../schemas.ts';
 
 export const SESSION_HOURS = 12;
@@ -51,11 +52,11 @@ const sameOrigin = createMiddleware<ApiEnv>(async (c, next) => {
 
 const ADMIN = `${roles('admin')} With the session cookie, a POST/DELETE must come from the hub's own origin (an Origin header naming another host is refused with 403). Audited.`;
 
-export function sessionRoutes(store: HubStore, clock: () => Date, options: { secureCookies: boolean }) {
+export function sessionRoutes(store: HubStore, clock: () => Date, options: { secureCookies: boolean; trustedProxies?: readonly string[] }) {
   const app = apiRouter();
   const anyRole = requireRole(store, 'admin', 'planner', 'researcher');
   const admin = requireRole(store, 'admin');
-  const throttle = new LoginThrottle();
+  const throttle = new SignInThrottle(store);
   // Unknown users are checked against this, so a wrong username takes as long as a wrong password.
   const dummyHash = hashPassword(newPassword());
 
@@ -78,18 +79,18 @@ export function sessionRoutes(store: HubStore, clock: () => Date, options: { sec
       const input = c.req.valid('json');
       const username = input.username.trim().toLowerCase();
       const now = clock();
-      const wait = throttle.retryAfterSeconds(username, now);
-      if (wait > 0) {
+      // Counted before the password is checked, so a burst of guesses cannot all get through.
+      const admission = await throttle.admit(username, clientAddress(c, options.trustedProxies), now);
+      if (!admission.admitted) {
+        const wait = admission.retryAfterSeconds;
         c.header('Retry-After', String(wait));
-        return c.json({ error: 'too_many_requests' as const, reason: `too many wrong passwords for this username: try again in ${Math.ceil(wait / 60)} min` }, 429);
+        const who = admission.limitedBy === 'username' ? 'this username' : 'your address';
+        return c.json({ error: 'too_many_requests' as const, reason: `too many sign-in attempts for ${who}: try again in ${Math.ceil(wait / 60)} min` }, 429);
       }
       const user = await store.users.credentials(username);
       const ok = await verifyPassword(input.password, user?.passwordHash ?? (await dummyHash));
-      if (!user || !ok) {
-        throttle.fail(username, now);
-        throw new ApiError(401, 'unauthorized', WRONG_CREDENTIALS);
-      }
-      throttle.succeed(username);
+      if (!user || !ok) throw new ApiError(401, 'unauthorized', WRONG_CREDENTIALS);
+      await throttle.succeeded(admission.attempt);
       const value = randomBytes(32).toString('base64url');
       await store.sessions.purgeExpired(now);
       await store.sessions.create({ tokenHash: tokenHash(value), username: user.username, expiresAt: new Date(now.getTime() + SESSION_HOURS * 3600_000) }, now);
