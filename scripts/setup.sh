@@ -12,6 +12,8 @@ command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 # PostgreSQL's server binaries (/usr/lib/postgresql/<major>/bin, off PATH): the hub's store tests
 # also run against PostgreSQL. The package's own system cluster is not used; tests start their own.
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need_apt+=(postgresql)
+# strace: the edge's egress test records every connect and file write of the real agent.
+command -v strace >/dev/null 2>&1 || need_apt+=(strace)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing OS packages: ${need_apt[*]}" >&2
   SUDO=""

@@ -3,7 +3,7 @@
  *   fetch [--force] [--dir DIR]   fetch, convert and cache the default model; prints the manifest path
  *   verify [MANIFEST]             check a manifest and its model's sha256, open it in ONNX Runtime
  */
-import ort from 'onnxruntime-node';
+import ort from './onnx-runtime/index.ts';
 import { ensureDefaultModel } from './fetch.ts';
 import { loadManifest } from './manifest.ts';
 import { defaultManifestPath } from './paths.ts';

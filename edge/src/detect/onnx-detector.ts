@@ -4,7 +4,7 @@
  * loadManifest before the session is opened, so a replaced or damaged file never runs.
  */
 import { availableParallelism } from 'node:os';
-import ort from 'onnxruntime-node';
+import ort from '@byliv/models/onnx-runtime';
 import { decoders, loadManifest, type DecodeOptions, type DecoderOutputs, type ModelManifest, type NanoDetDecodeOptions, type RawDetection } from '@byliv/models';
 import type { Detection, Frame } from '../types.ts';
 import { DEFAULT_KEEP_CLASSES, DEFAULT_NMS_IOU, DEFAULT_SCORE_THRESHOLD, type Detector } from './detector.ts';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { loadGraphModel } from '@tensorflow/tfjs-converter';
-import ort from 'onnxruntime-node';
+import ort from '../onnx-runtime/index.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CONVERTER_VERSION, DEFAULT_MODEL_SOURCE_LINE, ensureDefaultModel } from '../fetch.ts';
 import { loadManifest, type ModelManifest } from '../manifest.ts';

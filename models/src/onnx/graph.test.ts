@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import ort from 'onnxruntime-node';
+import ort from '../onnx-runtime/index.ts';
 import { GraphBuilder } from './graph.ts';
 import { optimizeGraph } from './optimize.ts';
 import { encodeModel } from './proto.ts';
