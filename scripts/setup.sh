@@ -26,11 +26,22 @@ if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet mosquitto
   echo "setup: note: a system mosquitto is running on port 1883; the hub's default MQTT port is 1883 too" >&2
 fi
 
-echo "setup: installing npm packages" >&2
-npm ci --no-audit --no-fund
-# npm 11 runs no install scripts unless approved; better-sqlite3 must compile its addon.
-# onnxruntime-node's script is left unapproved on purpose: it would fetch GPU binaries from a
-# host we cannot reach, and its bundled CPU build is what we use.
+# npm ci wipes and reinstalls node_modules (minutes): skip it while node_modules holds an install
+# of this very lock file. The stamp is written only after npm ci succeeded.
+lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
+lock_stamp=node_modules/.byliv-lock-hash
+if [ -f "$lock_stamp" ] && [ "$(cat "$lock_stamp")" = "$lock_hash" ]; then
+  echo "setup: npm packages already match package-lock.json, skipping npm ci (delete $lock_stamp to force it)" >&2
+else
+  echo "setup: installing npm packages (npm ci)" >&2
+  # onnxruntime-node's postinstall fetches CUDA binaries from api.nuget.org; we use its bundled
+  # CPU build. package.json's allowScripts denies that script on npm 11; npm 10 (Node 20's own)
+  # knows no allowScripts, and the script itself honours this variable.
+  ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund
+  echo "$lock_hash" >"$lock_stamp"
+fi
+# better-sqlite3's addon must match this Node: rebuild it when it does not load (Node upgraded
+# since the install, or an install that did not run its build script).
 if ! node -e "require('better-sqlite3')(':memory:')" >/dev/null 2>&1; then
   echo "setup: building better-sqlite3" >&2
   npm rebuild better-sqlite3

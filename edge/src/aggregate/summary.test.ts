@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CountSummary, type CountBatch } from '@byliv/protocol';
 import { BinAggregator } from './bins.ts';
-import { SummaryAccumulator, summarizeBatches } from './summary.ts';
+import { RunSummary, runSummary, SummaryAccumulator, summarizeBatches } from './summary.ts';
 
 function replay(frameCount: number): CountBatch[] {
   const agg = new BinAggregator({
@@ -62,5 +62,22 @@ describe('summary', () => {
       // No ended visits: an all-zero histogram and no median.
       zones: { z: { entries: 0, exits: 0, personSeconds: 0, maxOccupancy: 0, visits: 0, dwellHistogram: [0, 0, 0, 0, 0, 0, 0, 0, 0], stayingVisits: 0, medianDwellSeconds: null } },
     });
+  });
+});
+
+describe('the run summary file', () => {
+  const totals = summarizeBatches(replay(30));
+  it('is exactly the CountSummary (what the hub gives) when the source was read whole', () => {
+    const s = runSummary(totals, { partial: false, framesRead: 30, framesExpected: 30 });
+    expect(s).toEqual(totals);
+    expect(() => CountSummary.parse(s)).not.toThrow();
+  });
+  it('says it is partial, with frames read and expected, when the source ended early', () => {
+    const s = runSummary(totals, { partial: true, framesRead: 30, framesExpected: 795 });
+    expect(RunSummary.parse(s)).toMatchObject({ frames: 30, partial: true, framesRead: 30, framesExpected: 795 });
+    expect(RunSummary.parse(runSummary(totals, { partial: true, framesRead: 0, framesExpected: null })).framesExpected).toBeNull();
+    // The hub's strict shape refuses it, so a partial file cannot pass for a whole run's totals.
+    expect(() => CountSummary.parse(s)).toThrow();
+    expect(() => RunSummary.parse({ ...s, extra: 1 })).toThrow();
   });
 });

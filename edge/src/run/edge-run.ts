@@ -4,11 +4,11 @@
  */
 import { statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import type { CountBatch, CountSummary } from '@byliv/protocol';
+import type { CountBatch } from '@byliv/protocol';
 import { ensureDefaultModel, loadManifest } from '@byliv/models';
 import { openVideoSource, probeVideo, isLiveSource, type SourceEvent } from '../source/index.ts';
 import { createOnnxDetector } from '../detect/index.ts';
-import { summarizeBatches } from '../aggregate/index.ts';
+import { runSummary, summarizeBatches, type RunSummary } from '../aggregate/index.ts';
 import { checkSceneFitsFrame, loadSceneFile } from '../config/scene-file.ts';
 import type { RunRequest } from '../cli-args.ts';
 import { CountingPipeline } from './counting-pipeline.ts';
@@ -16,13 +16,17 @@ import { chooseInputSize } from './input-size.ts';
 import { TracksFile } from './tracks-file.ts';
 import { formatProgress, throttle, type RunProgress } from './progress.ts';
 import { openPublishing, type Publishing } from './publishing.ts';
+import { expectedFrames, judgeCompleteness, type Completeness } from './completeness.ts';
+import { prepareOutputFolders } from './output-files.ts';
 
 export interface RunResult {
-  summary: CountSummary;
+  summary: RunSummary;
   batches: number;
   /** Batches still waiting for the broker's acknowledgement when the run ended. */
   queued: number;
   stoppedEarly: boolean;
+  /** Frames read against those the source promised; partial when a file ended far too early. */
+  completeness: Completeness;
 }
 
 export interface RunIo {
@@ -45,6 +49,7 @@ export async function runEdge(req: RunRequest, io: RunIo): Promise<RunResult> {
   let publishing: Publishing | undefined;
   let tracksFile: TracksFile | undefined;
   try {
+    prepareOutputFolders([req.summary, req.tracks]);
     publishing = req.broker ? await openPublishing(req, scene, detector.manifest.name, io.log) : undefined;
     tracksFile = req.tracks ? new TracksFile(req.tracks) : undefined;
     const pipeline = new CountingPipeline(scene, { binSeconds: req.binSeconds, origin, framesPerSecond: info.fps, firstSeq: publishing?.nextSeq(), session: live ? origin.toISOString() : undefined, frame: { width: info.width, height: info.height } });
@@ -102,10 +107,11 @@ export async function runEdge(req: RunRequest, io: RunIo): Promise<RunResult> {
     handOver(pipeline.finish());
     report({ ...progress, batches: batches.length }, true);
 
-    const summary = summarizeBatches(batches);
+    const completeness = judgeCompleteness(progress.frames, expectedFrames(info, { live, maxFrames: req.maxFrames }), { live, stoppedByUser: stopping });
+    const summary = runSummary(summarizeBatches(batches), completeness);
     if (req.summary) await writeFile(req.summary, JSON.stringify(summary, null, 2) + '\n');
     const queued = publishing ? await publishing.drain(req.drainTimeoutSeconds * 1000) : 0;
-    return { summary, batches: batches.length, queued, stoppedEarly: stopping };
+    return { summary, batches: batches.length, queued, stoppedEarly: stopping, completeness };
   } finally {
     await tracksFile?.close();
     await publishing?.close();
