@@ -6,14 +6,15 @@
  *   3. the cost of tracking + counting per frame on the real video's detections.
  * The two rates are measured A B B A (inference, pipeline, pipeline, inference) so that load
  * drifting on a shared machine weighs on both alike.
- * Usage: npx tsx bench/speed.ts [--video V] [--scene S] [--frames N] [--size WxH]
+ * Usage: npx tsx bench/speed.ts [--video V] [--scene S] [--frames N] [--size WxH] [--scales 1|2]
+ * Bare inference is every detector pass the agent runs per frame (both, by default).
  */
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { ensureDefaultModel, loadManifest } from '@byliv/models';
 import { probeVideo } from '../edge/src/source/index.ts';
-import { chooseInputSize } from '../edge/src/run/input-size.ts';
-import { createOnnxDetector } from '../edge/src/detect/index.ts';
+import { chooseInputSizes, describeSizes } from '../edge/src/run/input-size.ts';
+import { createDetector } from '../edge/src/detect/index.ts';
 import { runEdge } from '../edge/src/run/edge-run.ts';
 import { parseCli, type RunRequest } from '../edge/src/cli-args.ts';
 import { CountingPipeline } from '../edge/src/run/counting-pipeline.ts';
@@ -26,18 +27,19 @@ const { values } = parseArgs({
     scene: { type: 'string', default: new URL('./scenes/pets09.json', import.meta.url).pathname },
     frames: { type: 'string', default: '795' },
     size: { type: 'string' },
+    scales: { type: 'string' },
   },
 });
 const frameCount = Number(values.frames);
 const manifestPath = await ensureDefaultModel();
-const sizeArgs = values.size ? ['--input-size', values.size] : [];
+const sizeArgs = [...(values.size ? ['--input-size', values.size] : []), ...(values.scales ? ['--scales', values.scales] : [])];
 const request = parseCli(['run', '--source', values.video!, '--scene', values.scene!, '--max-frames', String(frameCount), '--quiet', ...sizeArgs]) as RunRequest;
 
 const source = await probeVideo(values.video!);
 const { manifest } = await loadManifest(manifestPath);
 // The same size the agent picks for this camera, so (1) and (2) run the same model input.
-const size = chooseInputSize(manifest.input, source, request.inputSize);
-const detector = await createOnnxDetector(manifestPath, { inputWidth: size.width, inputHeight: size.height });
+const sizes = chooseInputSizes(manifest.input, source, { requested: request.inputSize, scales: request.scales });
+const detector = await createDetector(manifestPath, sizes);
 const { inputWidth: width, inputHeight: height } = detector;
 
 // Frames decoded up front, so (1) times the model and nothing else.
@@ -86,7 +88,7 @@ perFrameUs.sort((a, b) => a - b);
 const medianUs = perFrameUs[Math.floor(repeats / 2)];
 const people = detections.reduce((n, d) => n + d.filter((x) => x.label === 'person' && x.score >= 0.25).length, 0) / detections.length;
 
-console.log(`speed on ${frames.length} frames of ${values.video!.split('/').at(-1)} at ${width}x${height}, ${process.env.BYLIV_BENCH_NOTE ?? ''}`);
+console.log(`speed on ${frames.length} frames of ${values.video!.split('/').at(-1)} at ${describeSizes(sizes)}, ${process.env.BYLIV_BENCH_NOTE ?? ''}`);
 console.log(`  bare inference            ${inferenceRate.toFixed(1)} frames/s  (${(1000 / inferenceRate).toFixed(1)} ms/frame; runs ${inferenceRates.map((r) => r.toFixed(1)).join(', ')})`);
 console.log(`  whole pipeline (CLI path) ${pipelineRate.toFixed(1)} frames/s  (runs ${pipelineRates.map((r) => r.toFixed(1)).join(', ')}; includes start-up)`);
 console.log(`  pipeline / inference      ${(pipelineRate / inferenceRate).toFixed(3)}   (target >= 0.85)`);

@@ -5,17 +5,20 @@
  * model for every setting. Frames and times come from the agent's own source stage, so a
  * replay sees exactly what `edge run` would.
  *
- *   npx tsx bench/tune/cache-detections.ts [--size 416x416] [--score 0.05] [--threads 2] [--model manifest.json]
+ *   npx tsx bench/tune/cache-detections.ts [--size 416x416] [--coarse 320x256 [--coarse-only]] [--score 0.05] [--threads 2] [--model manifest.json] [--video V]
  *
- * Writes bench/out/dets-<W>x<H>-s<score>.json (bench/out/ is git-ignored: detections are
- * derived from the video and never committed).
+ * With `--coarse`, the agent's two-pass detector (edge/src/detect/multi-scale.ts): the fine
+ * frame at --size plus a coarse pass scaled from it, merged; with `--coarse-only`, the coarse
+ * pass's boxes alone (to replay merge settings with merge-caches.ts).
+ * Writes bench/out/[<seq>-]dets-<W>x<H>[+<w>x<h>]-s<score>.json (bench/out/ is git-ignored:
+ * detections are derived from the video and never committed).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureDefaultModel } from '@byliv/models';
-import { createOnnxDetector } from '../../edge/src/detect/index.ts';
+import { createDetector, type MultiScaleDetector } from '../../edge/src/detect/index.ts';
 import { openVideoSource, probeVideo } from '../../edge/src/source/index.ts';
 import { PETS09_VIDEO } from '../mot/paths.ts';
 import { cachePath, type DetectionCache } from './cache.ts';
@@ -23,25 +26,30 @@ import { cachePath, type DetectionCache } from './cache.ts';
 const { values } = parseArgs({
   options: {
     size: { type: 'string', default: '416x416' },
+    coarse: { type: 'string' },
+    'coarse-only': { type: 'boolean', default: false },
     score: { type: 'string', default: '0.05' },
     threads: { type: 'string' },
     model: { type: 'string' },
     video: { type: 'string' },
   },
 });
-const m = /^(\d+)x(\d+)$/.exec(values.size);
-if (!m) throw new Error(`--size must look like 416x416, got ${values.size}`);
-const width = Number(m[1]);
-const height = Number(m[2]);
+function parseSize(flag: string, text: string): { width: number; height: number } {
+  const m = /^(\d+)x(\d+)$/.exec(text);
+  if (!m) throw new Error(`--${flag} must look like 416x416, got ${text}`);
+  return { width: Number(m[1]), height: Number(m[2]) };
+}
+const { width, height } = parseSize('size', values.size);
+const coarse = values.coarse ? parseSize('coarse', values.coarse) : undefined;
+const coarseOnly = values['coarse-only'];
+if (coarseOnly && !coarse) throw new Error('--coarse-only needs --coarse WxH');
 const scoreThreshold = Number(values.score);
 if (!(scoreThreshold > 0 && scoreThreshold < 1)) throw new Error(`--score must be in (0, 1), got ${values.score}`);
 const video = values.video ?? PETS09_VIDEO;
 
 const manifestPath = values.model ?? (await ensureDefaultModel());
 const info = await probeVideo(video);
-const detector = await createOnnxDetector(manifestPath, {
-  inputWidth: width,
-  inputHeight: height,
+const detector = await createDetector(manifestPath, { fine: { width, height }, coarse }, {
   scoreThreshold,
   threads: values.threads ? Number(values.threads) : availableParallelism(),
 });
@@ -57,7 +65,7 @@ try {
     sourceHeight: info.height,
   })) {
     const t0 = performance.now();
-    const detections = await detector.detect(frame);
+    const detections = coarseOnly ? (await (detector as MultiScaleDetector).detectPasses([frame])).coarse[0] : await detector.detect(frame);
     inferenceMs += performance.now() - t0;
     cache.frames.push({
       index: frame.index,
@@ -70,7 +78,8 @@ try {
   await detector.close();
 }
 cache.inferenceMsPerFrame = inferenceMs / cache.frames.length;
-const out = cachePath(width, height, scoreThreshold, values.video ? basename(dirname(resolve(video))) : '');
+const sequence = values.video ? basename(dirname(resolve(video))) : '';
+const out = cachePath(width, height, scoreThreshold, sequence, coarse, coarseOnly);
 mkdirSync(new URL('.', `file://${out}`).pathname, { recursive: true });
 writeFileSync(out, JSON.stringify(cache));
 process.stdout.write(`${cache.frames.length} frames, ${cache.inferenceMsPerFrame.toFixed(1)} ms/frame detect+decode, written ${out}\n`);

@@ -30,8 +30,10 @@ export interface DetectionCache {
 export const OUT_DIR = fileURLToPath(new URL('../out/', import.meta.url));
 
 /** PETS09-S2L1 (the tuning sequence) keeps the short name; other videos get their folder's name in front. */
-export function cachePath(width: number, height: number, scoreThreshold: number, sequence = ''): string {
-  return `${OUT_DIR}${sequence ? `${sequence}-` : ''}dets-${width}x${height}-s${scoreThreshold}.json`;
+/** With `coarse`, a two-pass detector's merged boxes, or with `coarseOnly` its coarse pass alone. */
+export function cachePath(width: number, height: number, scoreThreshold: number, sequence = '', coarse?: { width: number; height: number }, coarseOnly = false): string {
+  const passes = `${width}x${height}${coarse ? `${coarseOnly ? '-only-' : '+'}${coarse.width}x${coarse.height}` : ''}`;
+  return `${OUT_DIR}${sequence ? `${sequence}-` : ''}dets-${passes}-s${scoreThreshold}.json`;
 }
 
 export function readCache(path: string): DetectionCache {

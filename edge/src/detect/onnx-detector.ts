@@ -53,7 +53,9 @@ export class OnnxDetector implements Detector {
     private readonly session: ort.InferenceSession,
     readonly inputWidth: number,
     readonly inputHeight: number,
-    opts: OnnxDetectorOptions,
+    private readonly opts: OnnxDetectorOptions,
+    /** False for a view made by `atSize`: the session belongs to the detector it came from. */
+    private readonly ownsSession = true,
   ) {
     this.decodeOptions = {
       inputWidth,
@@ -64,6 +66,15 @@ export class OnnxDetector implements Detector {
       keepClasses: new Set(opts.keepClasses ?? DEFAULT_KEEP_CLASSES),
       outputNames: manifest.outputs,
     };
+  }
+
+  /**
+   * The same model and session at another input size (the model must take any size): a
+   * second detector pass costs no second copy of the weights. Closing the view is a no-op.
+   */
+  atSize(width: number, height: number): OnnxDetector {
+    const size = resolveInputSize(this.manifest, this.manifest.name, { inputWidth: width, inputHeight: height });
+    return new OnnxDetector(this.manifest, this.session, size.width, size.height, this.opts, false);
   }
 
   async detect(frame: Frame): Promise<Detection[]> {
@@ -106,7 +117,7 @@ export class OnnxDetector implements Detector {
   }
 
   async close(): Promise<void> {
-    await this.session.release();
+    if (this.ownsSession) await this.session.release();
   }
 
   private checkFrame(f: Frame): void {

@@ -7,12 +7,12 @@ import { writeFile } from 'node:fs/promises';
 import type { CountBatch } from '@byliv/protocol';
 import { ensureDefaultModel, loadManifest } from '@byliv/models';
 import { openVideoSource, probeVideo, isLiveSource, type SourceEvent } from '../source/index.ts';
-import { createOnnxDetector } from '../detect/index.ts';
+import { createDetector } from '../detect/index.ts';
 import { runSummary, summarizeBatches, type RunSummary } from '../aggregate/index.ts';
 import { checkSceneFitsFrame, loadSceneFile } from '../config/scene-file.ts';
 import type { RunRequest } from '../cli-args.ts';
 import { CountingPipeline } from './counting-pipeline.ts';
-import { chooseInputSize } from './input-size.ts';
+import { chooseInputSizes, describeSizes } from './input-size.ts';
 import { TracksFile } from './tracks-file.ts';
 import { formatProgress, throttle, type RunProgress } from './progress.ts';
 import { openPublishing, type Publishing } from './publishing.ts';
@@ -24,6 +24,8 @@ export interface RunResult {
   batches: number;
   /** Batches still waiting for the broker's acknowledgement when the run ended. */
   queued: number;
+  /** Batches the outbox dropped during the run (full disk, or its bounds): counted, never sent. */
+  dropped: number;
   stoppedEarly: boolean;
   /** Frames read against those the source promised; partial when a file ended far too early. */
   completeness: Completeness;
@@ -42,8 +44,9 @@ export async function runEdge(req: RunRequest, io: RunIo): Promise<RunResult> {
   checkSceneFitsFrame(scene, info.width, info.height, req.scene);
   const manifestPath = req.model ?? (await ensureDefaultModel({ onProgress: (m: string) => !req.quiet && io.log(m) }));
   const { manifest } = await loadManifest(manifestPath);
-  const size = chooseInputSize(manifest.input, info, req.inputSize);
-  const detector = await createOnnxDetector(manifestPath, { inputWidth: size.width, inputHeight: size.height, threads: req.threads });
+  const sizes = chooseInputSizes(manifest.input, info, { requested: req.inputSize, scales: req.scales });
+  const detector = await createDetector(manifestPath, sizes, { threads: req.threads });
+  if (!req.quiet) io.log(`detector: ${manifest.name} at ${describeSizes(sizes)}`);
   const origin = req.startTime ?? (live ? new Date() : fileStartTime(req.source, info.creationTime));
 
   let publishing: Publishing | undefined;
@@ -104,14 +107,16 @@ export async function runEdge(req: RunRequest, io: RunIo): Promise<RunResult> {
       report(progress);
       if (stopping) break;
     }
-    handOver(pipeline.finish());
+    // Stopped before the source ended: the open bin is partial, and a full rerun may supersede it.
+    const early = stopping || (req.maxFrames !== undefined && progress.frames >= req.maxFrames);
+    handOver(pipeline.finish({ early }));
     report({ ...progress, batches: batches.length }, true);
 
     const completeness = judgeCompleteness(progress.frames, expectedFrames(info, { live, maxFrames: req.maxFrames }), { live, stoppedByUser: stopping });
     const summary = runSummary(summarizeBatches(batches), completeness);
     if (req.summary) await writeFile(req.summary, JSON.stringify(summary, null, 2) + '\n');
     const queued = publishing ? await publishing.drain(req.drainTimeoutSeconds * 1000) : 0;
-    return { summary, batches: batches.length, queued, stoppedEarly: stopping, completeness };
+    return { summary, batches: batches.length, queued, dropped: publishing?.droppedThisRun() ?? 0, stoppedEarly: stopping, completeness };
   } finally {
     await tracksFile?.close();
     await publishing?.close();
