@@ -1,6 +1,6 @@
 /**
  * `byliv-edge`: the agent's command line. Exit codes: 0 done, 1 failed, 2 bad usage or
- * config, 3 counted but some batches still await the broker, 4 a file ended far before its
+ * config, 3 counted but some batches still await the broker or were dropped by the outbox, 4 a file ended far before its
  * expected frames (the counts and summary cover only what was read, marked partial).
  */
 import { parseCli, USAGE, UsageError } from './cli-args.ts';
@@ -44,12 +44,13 @@ async function main(argv: string[]): Promise<number> {
     log(`done: ${result.summary.frames} frames, ${result.batches} bins, ${lines} line crossings${request.summary ? `, summary in ${request.summary}` : ''}`);
     if (!request.summary) process.stdout.write(JSON.stringify(result.summary, null, 2) + '\n');
     if (result.queued > 0) log(`${result.queued} batches are still queued in the outbox (${request.dataDir}); they will be sent on the next run`);
+    if (result.dropped > 0) log(`${result.dropped} batches were dropped from the outbox (${request.dataDir}) and will never reach the hub; the summary still counts them`);
     // A short file outranks a queued outbox: the queue empties itself on the next run, the missing frames never come.
     if (result.completeness.partial) {
       log(`failed: ${describePartial(request.source, result.completeness)}${request.summary ? `; ${request.summary} is marked partial` : ''}`);
       return 4;
     }
-    return result.queued > 0 ? 3 : 0;
+    return result.queued > 0 || result.dropped > 0 ? 3 : 0;
   } catch (error) {
     log(error instanceof ConfigError ? error.message : `failed: ${(error as Error).message}`);
     return error instanceof ConfigError ? 2 : 1;

@@ -22,6 +22,12 @@ export interface Frame {
   /** Size of the original frame, which all coordinates leaving `detect` are in. */
   sourceWidth: number;
   sourceHeight: number;
+  /**
+   * Set when ffmpeg reported decode errors for this frame or for one it is predicted from
+   * (until the next clean key frame): ffmpeg's first message of that stretch. Such a frame is
+   * concealment, not a view of the scene.
+   */
+  damage?: string;
 }
 
 /** A detector's output for one object, in source-frame pixels. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id } from './ids.ts';
+import { Id, IdRecord } from './ids.ts';
 import { DWELL_BIN_EDGES_SECONDS } from './classes.ts';
 
 export const PROTOCOL_VERSION = 1;
@@ -52,15 +52,28 @@ export const CountBatch = z
     camera: Id,
     /** Monotonic per camera. */
     seq: z.number().int().nonnegative(),
-    binStart: z.iso.datetime({ offset: true }),
+    /** Between 1900 and 2100 (UTC year): a bin far outside would become a camera's "last bin" for ever. */
+    binStart: z.iso.datetime({ offset: true }).refine(isPlausibleInstant, 'must be an instant in the years 1900 to 2100'),
     binSeconds: z.number().int().positive().max(86_400),
-    lines: z.record(Id, LineBin),
-    zones: z.record(Id, ZoneBin),
+    lines: IdRecord(LineBin),
+    zones: IdRecord(ZoneBin),
     flows: z.array(Flow),
     quality: BinQuality,
+    /**
+     * Present (true) when the agent closed the bin early: it was stopped (Ctrl-C, --max-frames)
+     * before the bin's end. The hub replaces a stored partial batch by a complete one with the
+     * same batchId (a rerun of the same file), never the other way round. A bin cut short by
+     * the end of its file is complete: no rerun can add to it.
+     */
+    partial: z.literal(true).optional(),
   })
   .strict();
 export type CountBatch = z.infer<typeof CountBatch>;
+
+function isPlausibleInstant(iso: string): boolean {
+  const year = new Date(iso).getUTCFullYear();
+  return year >= 1900 && year <= 2100;
+}
 
 /**
  * The deterministic batch id: the same bin of the same camera always gets the same id, so a

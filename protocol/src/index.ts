@@ -7,3 +7,4 @@ export * from './summary.ts';
 export * from './topics.ts';
 export * from './errors.ts';
 export * from './dwell.ts';
+export * from './limits.ts';

@@ -153,6 +153,16 @@ describe('BinAggregator', () => {
     expect(() => new BinAggregator(opts({ origin: new Date('nope') }))).toThrow(/origin/);
   });
 
+  it('a bin closed early (the agent stopped) is marked partial under the id the complete bin will have', () => {
+    const stopped = new BinAggregator(opts());
+    for (const t of frames(0, 90)) stopped.add(step(t));
+    const [early] = stopped.flush({ early: true });
+    const full = runFrames(new BinAggregator(opts()), frames(0, 125));
+    expect(CountBatch.parse(early)).toMatchObject({ batchId: full[1].batchId, partial: true, quality: { framesProcessed: 300 } });
+    // Bins closed by time, and one cut short by the end of its stream, are complete.
+    for (const b of full) expect(b).not.toHaveProperty('partial');
+  });
+
   it('flush with nothing added returns nothing', () => {
     expect(new BinAggregator(opts()).flush()).toEqual([]);
   });

@@ -146,14 +146,19 @@ export class BinAggregator {
     return closed;
   }
 
-  /** End of the stream: closes the open bin as it stands (the rest of it is a gap). */
-  flush(): CountBatch[] {
+  /**
+   * End of the stream: closes the open bin as it stands (the rest of it is a gap). `early`: the
+   * agent was stopped before the stream ended (Ctrl-C, --max-frames), so the bin is marked
+   * `partial` and a later run of the same file may send it complete under the same batchId.
+   */
+  flush(options: { early?: boolean } = {}): CountBatch[] {
     if (this.open === null) return [];
     const bin = this.open;
     bin.gapSeconds += overlap(this.lastWall + this.framePeriod, Infinity, this.binStart(bin.k), this.binStart(bin.k + 1));
     this.open = null;
     this.lastWall = -Infinity;
-    return [this.close(bin)];
+    const batch = this.close(bin);
+    return [options.early ? { ...batch, partial: true } : batch];
   }
 
   private binStart(k: number): number {

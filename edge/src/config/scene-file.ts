@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { Scene, describeIssues, type Point } from '@byliv/protocol';
+import { MAX_PAYLOAD_BYTES, Scene, describeIssues, worstCaseBatchBytes, type Point } from '@byliv/protocol';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -34,7 +34,24 @@ export function parseSceneText(text: string, path: string): Scene {
     const lines = describeIssues(result.error).split('\n').map((l) => `  ${l}`);
     throw new ConfigError(`scene file ${path} is invalid:\n${lines.join('\n')}`);
   }
+  checkSceneBatchSize(result.data, path);
   return result.data;
+}
+
+/**
+ * A batch over the hub's payload limit is a dead letter, every bin of it: refuse such a scene
+ * at start rather than count for hours into the void. The worst case (every zone pair a flow,
+ * ten-million counts) is what the scene could send, not what today's square happens to.
+ */
+export function checkSceneBatchSize(scene: Scene, path: string, limit = MAX_PAYLOAD_BYTES): void {
+  const bytes = worstCaseBatchBytes(scene);
+  if (bytes <= limit) return;
+  const n = scene.zones.length;
+  throw new ConfigError(
+    `scene file ${path} is too big for one count batch: its batches could reach ${bytes} bytes ` +
+      `(${scene.lines.length} lines, ${n} zones, ${n * (n - 1)} possible zone-to-zone flows), over the hub's limit of ${limit} bytes; ` +
+      `use fewer zones or lines, shorter ids, or split the scene across cameras`,
+  );
 }
 
 /** Lines and zones are drawn in pixels of the source frame; a point outside it is a mistake. */

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { batchIdFor, type CountBatch } from '@byliv/protocol';
-import { Outbox, OutboxFullError, outboxPath } from './index.ts';
+import { Outbox, outboxPath, type OutboxDrop } from './index.ts';
 
 function sampleBatch(seq: number, camera = 'cam1'): CountBatch {
   const binStart = new Date(Date.UTC(2026, 4, 1, 12, 0) + seq * 60_000).toISOString();
@@ -83,6 +83,20 @@ describe('Outbox', () => {
     box.close();
   });
 
+  it('lets a complete bin replace the partial one queued under its id, never the other way round', () => {
+    const box = Outbox.open(tempFile(), roomy);
+    const partial = { ...sampleBatch(0), partial: true as const, quality: { framesProcessed: 200, framesExpected: 600, gapSeconds: 0 } };
+    box.enqueue(partial);
+    const inFlight = box.peek(1)[0];
+    box.enqueue(sampleBatch(0));
+    expect(box.depth()).toBe(1);
+    expect(box.peek(1)[0].batch).toEqual(sampleBatch(0));
+    expect(box.ack([inFlight.id])).toBe(0); // the partial one's late ack leaves the complete one queued
+    box.enqueue(partial);
+    expect(box.peek(10).map((q) => q.batch)).toEqual([sampleBatch(0)]);
+    box.close();
+  });
+
   it('keeps queued batches, the last seq and the dropped count across a reopen', () => {
     const path = tempFile();
     const box = Outbox.open(path, { maxRows: 2, maxAgeSeconds: 86_400 });
@@ -144,32 +158,44 @@ describe('Outbox', () => {
     later.close();
   });
 
-  it('says the outbox is full, and where, when the disk has no room; keeps what it had', () => {
+  it('drops the oldest batches, counted and told, when the disk has no room; never refuses the newest', () => {
     const path = tempFile();
     // A 12-page cap stands in for a full disk: SQLite answers SQLITE_FULL either way.
     const box = Outbox.open(path, { maxRows: 100_000, maxAgeSeconds: 86_400, maxBytes: 12 * 4096 });
-    let queued = 0;
-    let failure: unknown;
-    for (let seq = 0; seq < 10_000 && !failure; seq++) {
-      try {
-        box.enqueue(sampleBatch(seq));
-        queued++;
-      } catch (error) {
-        failure = error;
-      }
-    }
-    expect(failure).toBeInstanceOf(OutboxFullError);
-    expect((failure as Error).message).toContain(path);
-    expect((failure as Error).message).toMatch(/is full.*NOT queued/);
-    expect(queued).toBeGreaterThan(0);
-    expect(box.depth()).toBe(queued);
-    expect(box.lastSeq()).toBe(queued - 1);
-    expect(box.peek(queued).map((q) => q.batch.seq)).toEqual([...Array(queued).keys()]);
-    // Sending frees whole pages, and with them room again.
-    box.ack(box.peek(queued - 2).map((q) => q.id));
-    box.enqueue(sampleBatch(queued));
-    expect(box.peek(10).map((q) => q.batch.seq)).toEqual([queued - 2, queued - 1, queued]);
+    const drops: OutboxDrop[] = [];
+    box.onDropped((d) => drops.push(d));
+    const total = 400;
+    for (let seq = 0; seq < total; seq++) expect(box.enqueue(sampleBatch(seq))).toBe(true);
+    expect(box.dropped()).toBeGreaterThan(0);
+    expect(drops.every((d) => d.reason === 'disk-full')).toBe(true);
+    expect(drops.reduce((n, d) => n + d.count, 0)).toBe(box.dropped());
+    expect(box.depth() + box.dropped()).toBe(total);
+    // What is kept is the newest, in order, and the count of the rest survives a restart.
+    const kept = box.peek(total).map((q) => q.batch.seq);
+    expect(kept).toEqual([...Array(box.depth()).keys()].map((i) => total - box.depth() + i));
+    expect(box.lastSeq()).toBe(total - 1);
+    const dropped = box.dropped();
     box.close();
+    const again = Outbox.open(path, { maxRows: 100_000, maxAgeSeconds: 86_400, maxBytes: 12 * 4096 });
+    expect(again.dropped()).toBe(dropped);
+    again.close();
+  });
+
+  it('tells its listener about drops by the bounds too, including those made on open', () => {
+    let now = 0;
+    const path = tempFile();
+    const box = Outbox.open(path, { maxRows: 2, maxAgeSeconds: 60, now: () => now });
+    const drops: OutboxDrop[] = [];
+    box.onDropped((d) => drops.push(d));
+    for (const seq of [0, 1, 2]) box.enqueue(sampleBatch(seq));
+    expect(drops).toEqual([{ reason: 'max-batches', count: 1, total: 1 }]);
+    box.close();
+    now = 61_000;
+    const later = Outbox.open(path, { maxRows: 2, maxAgeSeconds: 60, now: () => now });
+    const seen: OutboxDrop[] = [];
+    later.onDropped((d) => seen.push(d));
+    expect(seen).toEqual([{ reason: 'max-age', count: 2, total: 3 }]);
+    later.close();
   });
 
   it('refuses a file written by another schema version, naming it', () => {

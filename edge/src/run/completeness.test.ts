@@ -32,18 +32,18 @@ describe('completeness', () => {
     ['stopped by the operator (Ctrl-C) half way', 300, 795, { live: false, stoppedByUser: true }, false],
     ['a live stream, even with nothing', 0, null, { live: true, stoppedByUser: false }, false],
   ])('%s', (_, read, expected, opts, partial) => {
-    expect(judgeCompleteness(read, expected, opts)).toEqual({ framesRead: read, framesExpected: expected, partial });
+    expect(judgeCompleteness(read, expected, opts)).toEqual({ framesRead: read, framesExpected: expected, damagedFrames: 0, partial });
   });
 });
 
 describe('the partial-run message', () => {
   it('says how many frames were read of how many', () => {
-    expect(describePartial('cut.avi', { framesRead: 3, framesExpected: 795, partial: true })).toBe(
+    expect(describePartial('cut.avi', { framesRead: 3, framesExpected: 795, damagedFrames: 0, partial: true })).toBe(
       'cut.avi ended early: 3 frames read of the 795 expected (the file is probably truncated or damaged); the counts cover only what was read',
     );
   });
   it('calls a file that gave nothing empty or undecodable, with or without a count', () => {
-    expect(describePartial('h.avi', { framesRead: 0, framesExpected: 795, partial: true })).toContain('0 frames read of the 795 expected (the file is empty, truncated or not decodable)');
-    expect(describePartial('h.mkv', { framesRead: 1, framesExpected: null, partial: true })).toContain('ended early: 1 frame read (');
+    expect(describePartial('h.avi', { framesRead: 0, framesExpected: 795, damagedFrames: 0, partial: true })).toContain('0 frames read of the 795 expected (the file is empty, truncated or not decodable)');
+    expect(describePartial('h.mkv', { framesRead: 1, framesExpected: null, damagedFrames: 0, partial: true })).toContain('ended early: 1 frame read (');
   });
 });

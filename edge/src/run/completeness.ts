@@ -16,7 +16,9 @@ export interface Completeness {
   framesRead: number;
   /** Frames the run should have read; null when nothing says (live streams, files without a count or duration). */
   framesExpected: number | null;
-  /** The source ended far before framesExpected, or a file gave no frame at all. */
+  /** Frames read but not counted: ffmpeg could not decode them cleanly (see Frame.damage). */
+  damagedFrames: number;
+  /** The source ended far before framesExpected, a file gave no frame at all, or some were damaged. */
   partial: boolean;
 }
 
@@ -36,16 +38,27 @@ export function expectedFrames(info: Pick<VideoInfo, 'frames' | 'durationSeconds
  * A run stopped by the operator (Ctrl-C) is never partial here: it ended because it was asked
  * to, not because the source ran dry.
  */
-export function judgeCompleteness(framesRead: number, framesExpected: number | null, opts: { live: boolean; stoppedByUser: boolean }): Completeness {
+export function judgeCompleteness(
+  framesRead: number,
+  framesExpected: number | null,
+  opts: { live: boolean; stoppedByUser: boolean; damagedFrames?: number },
+): Completeness {
+  const damagedFrames = opts.damagedFrames ?? 0;
   let partial = false;
   if (!opts.live && !opts.stoppedByUser) {
     partial = framesRead === 0 || (framesExpected !== null && framesRead < COMPLETE_SHARE * framesExpected);
   }
-  return { framesRead, framesExpected, partial };
+  // A damaged stretch is missing data whatever stopped the run: the counts cover only the rest.
+  if (!opts.live && damagedFrames > 0) partial = true;
+  return { framesRead, framesExpected, damagedFrames, partial };
 }
 
 /** The operator's one line on a partial run: how many frames of how many, and what it means. */
 export function describePartial(source: string, c: Completeness): string {
+  const short = c.framesRead === 0 || (c.framesExpected !== null && c.framesRead < COMPLETE_SHARE * c.framesExpected);
+  if (c.damagedFrames > 0 && !short) {
+    return `${source} has damaged stretches: ${c.damagedFrames} of the ${c.framesRead} frames read could not be decoded cleanly and were not counted (gaps in the bins' quality); the counts cover only the rest`;
+  }
   const of = c.framesExpected === null ? '' : ` of the ${c.framesExpected} expected`;
   const why = c.framesRead === 0 ? 'the file is empty, truncated or not decodable' : 'the file is probably truncated or damaged';
   return `${source} ended early: ${c.framesRead} frame${c.framesRead === 1 ? '' : 's'} read${of} (${why}); the counts cover only what was read`;

@@ -68,8 +68,8 @@ export class CountingPipeline {
     return { tracks, batches };
   }
 
-  /** End of the stream: the open bin is closed as it stands. */
-  finish(): CountBatch[] {
-    return this.bins.flush();
+  /** End of the stream: the open bin is closed as it stands; `early` (stopped before the stream ended) marks it partial. */
+  finish(options: { early?: boolean } = {}): CountBatch[] {
+    return this.bins.flush(options);
   }
 }

@@ -6,7 +6,7 @@ import { statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import type { CountBatch } from '@byliv/protocol';
 import { ensureDefaultModel, loadManifest } from '@byliv/models';
-import { openVideoSource, probeVideo, isLiveSource, type SourceEvent } from '../source/index.ts';
+import { openVideoSource, probeVideo, isLiveSource, DamagedStretches, type SourceEvent } from '../source/index.ts';
 import { createDetector } from '../detect/index.ts';
 import { runSummary, summarizeBatches, type RunSummary } from '../aggregate/index.ts';
 import { checkSceneFitsFrame, loadSceneFile } from '../config/scene-file.ts';
@@ -76,6 +76,7 @@ export async function runEdge(req: RunRequest, io: RunIo): Promise<RunResult> {
 
     let previousTime: number | undefined;
     const nominal = 1 / info.fps;
+    const damaged = new DamagedStretches(req.source, io.log);
     for await (const frame of openVideoSource({
       url: req.source,
       width: detector.inputWidth,
@@ -87,6 +88,12 @@ export async function runEdge(req: RunRequest, io: RunIo): Promise<RunResult> {
       maxFrames: req.maxFrames,
       onEvent: onSourceEvent,
     })) {
+      if (damaged.note(frame)) {
+        // Read but not counted: the hole it leaves before the next clean frame is a gap (bins.ts).
+        progress.frames++;
+        if (stopping) break;
+        continue;
+      }
       const t0 = performance.now();
       const detections = await detector.detect(frame);
       const inferenceMs = performance.now() - t0;
@@ -110,9 +117,10 @@ export async function runEdge(req: RunRequest, io: RunIo): Promise<RunResult> {
     // Stopped before the source ended: the open bin is partial, and a full rerun may supersede it.
     const early = stopping || (req.maxFrames !== undefined && progress.frames >= req.maxFrames);
     handOver(pipeline.finish({ early }));
+    damaged.end();
     report({ ...progress, batches: batches.length }, true);
 
-    const completeness = judgeCompleteness(progress.frames, expectedFrames(info, { live, maxFrames: req.maxFrames }), { live, stoppedByUser: stopping });
+    const completeness = judgeCompleteness(progress.frames, expectedFrames(info, { live, maxFrames: req.maxFrames }), { live, stoppedByUser: stopping, damagedFrames: damaged.frames });
     const summary = runSummary(summarizeBatches(batches), completeness);
     if (req.summary) await writeFile(req.summary, JSON.stringify(summary, null, 2) + '\n');
     const queued = publishing ? await publishing.drain(req.drainTimeoutSeconds * 1000) : 0;

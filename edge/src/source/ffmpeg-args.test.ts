@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ffmpegArgs, isLiveSource, isProblemLine, parseShowinfoLine } from './ffmpeg-args.ts';
+import { ffmpegArgs, isLiveSource, isProblemLine, parseDecodeError, parseShowinfoLine } from './ffmpeg-args.ts';
 import { nextBackoffMs } from './backoff.ts';
 import { FrameSplitter } from './frame-splitter.ts';
 
@@ -27,7 +27,17 @@ describe('ffmpeg command line', () => {
 describe('showinfo parsing', () => {
   it('reads frame number and timestamp', () => {
     const line = '[Parsed_showinfo_1 @ 0x55d0c8a3e2c0] n:  12 pts:     12 pts_time:1.2     duration:1 duration_time:0.1 fmt:bgr24';
-    expect(parseShowinfoLine(line)).toEqual({ n: 12, ptsTime: 1.2 });
+    expect(parseShowinfoLine(line)).toEqual({ n: 12, ptsTime: 1.2, key: false });
+    // With -loglevel level+info, as the agent runs ffmpeg.
+    const key = '[Parsed_showinfo_1 @ 0x1] [info] n: 250 pts:    250 pts_time:25      pos:  2613364 fmt:bgr24 sar:0/1 s:320x240 i:P iskey:1 type:I';
+    expect(parseShowinfoLine(key)).toEqual({ n: 250, ptsTime: 25, key: true });
+  });
+  it('tells decode errors from chatter', () => {
+    expect(parseDecodeError('[msmpeg4 @ 0x5587] [error] Error at MB: 1594')).toBe('Error at MB: 1594');
+    expect(parseDecodeError('[warning] c.avi: corrupt decoded frame in stream 0')).toBe('c.avi: corrupt decoded frame in stream 0');
+    expect(parseDecodeError('[msmpeg4 @ 0x5587] [error] ')).toBeNull();
+    expect(parseDecodeError('[info] Stream mapping:')).toBeNull();
+    expect(parseDecodeError('[Parsed_showinfo_1 @ 0x1] [info] n: 1 pts: 1 pts_time:0.1 error')).toBeNull();
   });
   it('ignores other lines and keeps only problems for error messages', () => {
     expect(parseShowinfoLine('Input #0, avi, from vtest.avi:')).toBeNull();

@@ -29,7 +29,8 @@ export function isLiveSource(url: string): boolean {
  * fixed-size raw frames on stdout; `showinfo` reports each frame's timestamp on stderr.
  */
 export function ffmpegArgs(req: DecodeRequest): string[] {
-  const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info'];
+  // level+: each line says its level, so the decoder's errors can be told from its chatter.
+  const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'level+info'];
   if (/^rtsps?:\/\//i.test(req.url)) {
     // TCP survives packet loss that UDP turns into smeared frames; the timeout (µs) makes
     // a silent camera end the process so the supervisor can reconnect.
@@ -49,6 +50,8 @@ export function ffmpegArgs(req: DecodeRequest): string[] {
 export interface ShowinfoFrame {
   n: number;
   ptsTime: number;
+  /** A key frame: decodes on its own, so damage before it does not reach it. */
+  key: boolean;
 }
 
 const SHOWINFO = /\bParsed_showinfo_\d+\b.*?\bn:\s*(\d+)\s.*?\bpts_time:\s*(-?[\d.]+(?:e-?\d+)?)/;
@@ -58,7 +61,20 @@ export function parseShowinfoLine(line: string): ShowinfoFrame | null {
   const m = SHOWINFO.exec(line);
   if (!m) return null;
   const ptsTime = Number(m[2]);
-  return Number.isFinite(ptsTime) ? { n: Number(m[1]), ptsTime } : null;
+  return Number.isFinite(ptsTime) ? { n: Number(m[1]), ptsTime, key: /\biskey:1\b/.test(line) } : null;
+}
+
+/**
+ * The message of a stderr line in which ffmpeg reports data it could not decode cleanly (an
+ * `[error]` of the decoder or demuxer, or its "corrupt decoded frame" warning); null for any
+ * other line. Needs `-loglevel level+…` (see ffmpegArgs).
+ */
+export function parseDecodeError(line: string): string | null {
+  if (line.includes('Parsed_showinfo')) return null;
+  const m = /\[(error|fatal|panic)\]\s*(.*)$/.exec(line) ?? /\[(warning)\]\s*(.*corrupt decoded frame.*)$/.exec(line);
+  if (!m) return null;
+  const message = m[2].trim();
+  return message === '' ? null : message;
 }
 
 /** Whether a stderr line is ffmpeg telling about a problem (kept for error messages). */

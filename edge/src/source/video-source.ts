@@ -8,7 +8,7 @@ import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { existsSync } from 'node:fs';
 import type { Frame } from '../types.ts';
-import { ffmpegArgs, isLiveSource, isProblemLine, parseShowinfoLine, type PixelFormat } from './ffmpeg-args.ts';
+import { ffmpegArgs, isLiveSource, isProblemLine, parseDecodeError, parseShowinfoLine, type PixelFormat } from './ffmpeg-args.ts';
 import { FrameSplitter } from './frame-splitter.ts';
 import { ffmpegNotFound } from './errors.ts';
 import { nextBackoffMs, type BackoffPolicy } from './backoff.ts';
@@ -62,7 +62,9 @@ export async function* openVideoSource(opts: VideoSourceOptions): AsyncGenerator
         firstPts ??= raw.ptsTime;
         // A live camera's clock restarts with each connection; the agent's own clock does not.
         const time = live ? (raw.arrivedAt - startedAt) / 1000 : raw.ptsTime - firstPts;
-        yield { index: index++, time, pixels: raw.pixels, width: opts.width, height: opts.height, sourceWidth: opts.sourceWidth, sourceHeight: opts.sourceHeight };
+        const frame: Frame = { index: index++, time, pixels: raw.pixels, width: opts.width, height: opts.height, sourceWidth: opts.sourceWidth, sourceHeight: opts.sourceHeight };
+        if (raw.damage !== undefined) frame.damage = raw.damage;
+        yield frame;
         if (opts.maxFrames !== undefined && index >= opts.maxFrames) return;
       }
       if (!live) return;
@@ -92,13 +94,18 @@ interface RawFrame {
   pixels: Uint8Array;
   ptsTime: number;
   arrivedAt: number;
+  damage?: string;
 }
 
 /** One ffmpeg process: pairs raw frames from stdout with their timestamps from stderr. */
 class FfmpegSession {
   private child: ChildProcessByStdio<null, Readable, Readable> | undefined;
-  private readonly pixels: { data: Uint8Array; arrivedAt: number }[] = [];
-  private readonly times: number[] = [];
+  private readonly pixels: { data: Uint8Array; arrivedAt: number; damage?: string }[] = [];
+  private readonly times: { ptsTime: number; damage?: string }[] = [];
+  /** Decode errors since the last frame ffmpeg passed on. */
+  private pendingError: string | undefined;
+  /** The first error of the damaged stretch under way; it ends at a key frame decoded cleanly. */
+  private damage: string | undefined;
   private readonly problems: string[] = [];
   private finished = false;
   private failure: Error | undefined;
@@ -116,11 +123,12 @@ class FfmpegSession {
     const limit = this.opts.queueFrames ?? 4;
     for (;;) {
       while (this.pixels.length > 0 && (this.live || this.times.length > 0 || this.finished)) {
-        const { data, arrivedAt } = this.pixels.shift()!;
+        const { data, arrivedAt, damage: liveDamage } = this.pixels.shift()!;
         // Timestamps can only be missing if ffmpeg died between the two pipes; fall back to order.
-        const ptsTime = this.times.shift() ?? NaN;
+        const shown = this.times.shift();
+        const ptsTime = shown?.ptsTime ?? NaN;
         if (!this.live && this.pixels.length < limit) this.child?.stdout.resume();
-        yield { pixels: data, ptsTime, arrivedAt };
+        yield { pixels: data, ptsTime, arrivedAt, damage: this.live ? liveDamage : shown?.damage };
       }
       if (this.finished && this.pixels.length === 0) {
         if (this.failure) throw this.failure;
@@ -157,7 +165,8 @@ class FfmpegSession {
     child.stdout.on('data', (chunk: Buffer) => {
       const now = Date.now();
       for (const data of splitter.push(chunk)) {
-        this.pixels.push({ data, arrivedAt: now });
+        // Live frames are not paired with showinfo lines: the stretch under way is the best guess.
+        this.pixels.push({ data, arrivedAt: now, damage: this.live ? this.damage : undefined });
         if (this.live && this.pixels.length > limit) {
           // A live camera will not wait: keep the newest frames, count the ones skipped.
           this.pixels.shift();
@@ -175,9 +184,17 @@ class FfmpegSession {
       for (const line of lines) {
         const info = parseShowinfoLine(line);
         if (info) {
-          if (!this.live) this.times.push(info.ptsTime);
+          // The decoder's messages come before the frame they were about; a frame predicted
+          // from a damaged one is damaged too, until a key frame decodes cleanly.
+          if (this.pendingError !== undefined) this.damage ??= this.pendingError;
+          else if (info.key) this.damage = undefined;
+          this.pendingError = undefined;
+          if (!this.live) this.times.push({ ptsTime: info.ptsTime, damage: this.damage });
+          continue;
         }
-        else if (isProblemLine(line)) this.problems.push(line.trim()) > 20 && this.problems.shift();
+        const error = parseDecodeError(line);
+        if (error !== null) this.pendingError ??= error;
+        if (isProblemLine(line)) this.problems.push(line.trim()) > 20 && this.problems.shift();
       }
       this.notify();
     });
