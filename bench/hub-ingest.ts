@@ -207,7 +207,7 @@ async function mosquittoRun(hubCount: number, database?: { url: string; drop(): 
 async function measure(run: Run): Promise<number> {
   const clients: MqttClient[] = await Promise.all(
     run.creds.map((c, i) => new Promise<MqttClient>((ok, fail) => {
-      const client = connect(run.url, { ...c, clientId: `bench-cam${i}`, reconnectPeriod: 0 });
+      const client = connect(run.url, { ...c, clientId: c.username, reconnectPeriod: 0 });
       client.once('connect', () => ok(client));
       client.once('error', fail);
     })),

@@ -49,6 +49,8 @@ export interface HubConfig {
   /** How often compaction runs (default hourly; the first run a minute after the start). */
   compactEveryMs?: number;
   clock?: () => Date;
+  /** Embedded broker: how often live camera sessions are checked for a rotated or removed account (default 5000 ms). */
+  credentialCheckMs?: number;
   log?: (line: string) => void;
   onIngest?: (outcome: IngestOutcome) => void;
 }
@@ -110,7 +112,7 @@ export function createHub(config: HubConfig): Hub {
           external = new ExternalBrokerSubscriber({ ...config.broker, dataDir: config.dataDir, ingest, log });
           external.start();
         } else {
-          embedded = await EmbeddedBroker.start({ store, ingest, port: config.mqttPort ?? 1883, host: config.mqttHost, tls: config.mqttTls, log });
+          embedded = await EmbeddedBroker.start({ store, ingest, port: config.mqttPort ?? 1883, host: config.mqttHost, tls: config.mqttTls, credentialCheckMs: config.credentialCheckMs, log });
         }
         const app = createApi({ store, clock: config.clock, suppressBelow: config.suppressBelow, citation: config.citation, log, ...config.dashboard });
         if (config.retention) compaction = scheduleCompaction(store.retention, config.retention, { everyMs: config.compactEveryMs, clock: config.clock, log });

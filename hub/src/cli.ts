@@ -2,7 +2,8 @@
  * byliv-hub: run the hub, register cameras, issue API tokens, print a camera's summary.
  *
  *   byliv-hub start [--data-dir DIR] [--mqtt-port N] [--http-port N] [--broker URL]
- *   byliv-hub camera add --site S --camera C [--data-dir DIR]
+ *   byliv-hub camera add|remove --site S --camera C [--rotate-password] [--data-dir DIR]
+ *   byliv-hub broker-config --out DIR [--hub USER]…
  *   byliv-hub token create --role admin|planner|researcher [--data-dir DIR]
  *   byliv-hub summary --camera C [--site S] [--from ISO] [--to ISO] [--data-dir DIR]
  *
@@ -11,7 +12,8 @@
 import { readFileSync } from 'node:fs';
 import { Id } from '@byliv/protocol';
 import { createHub } from './app.ts';
-import { addCamera, createToken } from './admin.ts';
+import { createToken } from './admin.ts';
+import { CAMERAS_USAGE, brokerConfigCommand, cameraCommand } from './cli-cameras.ts';
 import { ROLES, describeDatabase, isPostgresUrl, type Role } from './store/index.ts';
 import { summarizeBatches } from './report/index.ts';
 import { resolveCamera } from './api/routes/resolve.ts';
@@ -35,8 +37,7 @@ const USAGE = `usage:
       the dashboard is served on the HTTP port; the map uses no external tiles unless
       --tile-url (https://…/{z}/{x}/{y}.png) is given; traffic lights turn yellow/red when a
       district is that share worse than the municipal average; --secure-cookies behind HTTPS
-  byliv-hub camera add --site S --camera C [--data-dir DIR]
-      registers a camera; prints {"username","password"} (a new password if it exists)
+${CAMERAS_USAGE}
   byliv-hub token create --role admin|planner|researcher [--label TEXT] [--data-dir DIR]
       prints {"token","role"}; only its hash is stored
   byliv-hub summary --camera C [--site S] [--from ISO] [--to ISO] [--data-dir DIR]
@@ -152,17 +153,6 @@ async function start(args: string[]): Promise<void> {
   if (v.broker) hub.subscribed().then(() => log(`subscribed to the counts and status of every camera on ${addresses.broker}`));
 }
 
-async function cameraAdd(args: string[]): Promise<void> {
-  const v = parse(args, { ...dataDir, site: { type: 'string' }, camera: { type: 'string' } });
-  const site = id('site', v.site);
-  const camera = id('camera', v.camera);
-  await withStore(v, async (store) => {
-    const { username, password, created } = await addCamera(store, site, camera);
-    print({ username, password });
-    log(`${created ? 'registered' : 'new password for'} camera ${site}/${camera}; with an external broker also add the user: mosquitto_passwd -b <passwords> '${username}' <password>`);
-  });
-}
-
 async function tokenCreate(args: string[]): Promise<void> {
   const v = parse(args, { ...dataDir, role: { type: 'string' }, label: { type: 'string' } });
   if (!v.role) throw new UsageError('--role is required (admin, planner or researcher)');
@@ -195,7 +185,8 @@ async function main(argv: string[]): Promise<void> {
   }
   if (command === 'start') return start(argv.slice(1));
   if (command === 'summary') return summary(argv.slice(1));
-  if (command === 'camera' && sub === 'add') return cameraAdd(rest);
+  if (command === 'camera') return cameraCommand(sub, rest);
+  if (command === 'broker-config') return brokerConfigCommand(argv.slice(1));
   if (command === 'token' && sub === 'create') return tokenCreate(rest);
   if (command === 'user') return userCommand(sub, rest);
   if (command === 'import') return importCommand(sub, rest);

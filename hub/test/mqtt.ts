@@ -4,7 +4,8 @@ import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 /** Connects, or rejects with the broker's refusal (e.g. code 4, bad username or password). */
 export function connectClient(url: string, options: IClientOptions = {}): Promise<MqttClient> {
   return new Promise((resolve, reject) => {
-    const client = connect(url, { reconnectPeriod: 0, connectTimeout: 10_000, clientId: `test-${Math.random().toString(36).slice(2)}`, ...options });
+    // A camera's client id is its username (the embedded broker refuses any other).
+    const client = connect(url, { reconnectPeriod: 0, connectTimeout: 10_000, clientId: options.username ?? `test-${Math.random().toString(36).slice(2)}`, ...options });
     client.once('connect', () => resolve(client));
     client.once('error', (error) => {
       client.end(true);

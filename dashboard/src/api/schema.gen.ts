@@ -1566,6 +1566,15 @@ export interface paths {
                     };
                     content?: never;
                 };
+                /** @description Bad request: the reason names each bad parameter or field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Not signed in, or an unknown or revoked token */
                 401: {
                     headers: {
@@ -1610,7 +1619,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Register a camera (or give it a new password)
+         * Register a camera (or, with rotatePassword, give it a new password)
          * @description Roles: admin. With the session cookie, a POST/DELETE must come from the hub's own origin (an Origin header naming another host is refused with 403). Audited. Returns its MQTT username and password, shown only here (the hub stores a scrypt hash).
          */
         post: {
@@ -1626,7 +1635,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description A new password for a registered camera */
+                /** @description A new password for a registered camera (rotatePassword), or a removed camera registered again */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1664,6 +1673,15 @@ export interface paths {
                 };
                 /** @description The caller’s role may not use this route, or a cookie request that changes data came from another origin */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: the reason says with what */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2925,7 +2943,7 @@ export interface components {
              * @description A stable code
              * @enum {string}
              */
-            error: "bad_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "unsupported_media_type" | "too_many_requests" | "internal";
+            error: "bad_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "unsupported_media_type" | "too_many_requests" | "unavailable" | "internal";
             /**
              * @description What went wrong and what to do about it
              * @example bad query parameters:
@@ -3375,6 +3393,8 @@ export interface components {
             camera: string;
             /** @description Names the site if the site is new */
             name?: string;
+            /** @description For a registered camera: give it a new password (the old one stops working, its live session is closed). Without it, a registered camera is a 409. */
+            rotatePassword?: boolean;
         };
         UrbanIndicators: {
             subject: components["schemas"]["SubjectRef"];

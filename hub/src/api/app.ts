@@ -7,7 +7,7 @@
 import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
-import type { HubStore } from '../store/index.ts';
+import { ReadBusyError, withRequestClock, type HubStore } from '../store/index.ts';
 import { DEFAULT_SUPPRESS_BELOW } from '../report/index.ts';
 import { SESSION_COOKIE, type ApiEnv } from './auth.ts';
 import { invalid, json, z } from './contract.ts';
@@ -39,6 +39,8 @@ export interface ApiOptions {
   dashboardDir?: string;
   /** Session cookies marked Secure (set when the hub is served over HTTPS); also sends HSTS. */
   secureCookies?: boolean;
+  /** A researcher export whose client reads nothing this long is closed (default 30 s). */
+  exportIdleTimeoutMs?: number;
   /** Reverse proxies whose X-Forwarded-For names the client, for the sign-in throttle (default: loopback). */
   trustedProxies?: readonly string[];
 }
@@ -65,7 +67,8 @@ export function createApi(options: ApiOptions): OpenAPIHono<ApiEnv> {
   // Every route, requireRole included, reads time from the API's clock (tests fix it).
   app.use('*', async (c, next) => {
     c.set('clock', clock);
-    await next();
+    // Heavy reads queue by the request they belong to (store/read-gate.ts).
+    await withRequestClock(next);
   });
   app.use('*', secureHeaders(securityHeaders(tileUrl, options.secureCookies ?? false)));
   // Before any route reads a body (or checks who is asking: sign-in needs none).
@@ -90,7 +93,7 @@ export function createApi(options: ApiOptions): OpenAPIHono<ApiEnv> {
   app.route('/api/v1', catalogRoutes(store, clock));
   app.route('/api/v1', countsRoutes(store));
   app.route('/api/v1', healthRoutes(store, clock));
-  app.route('/api/v1', exportRoutes(store, clock, { suppressBelow, citation: options.citation ?? DEFAULT_CITATION }));
+  app.route('/api/v1', exportRoutes(store, clock, { suppressBelow, citation: options.citation ?? DEFAULT_CITATION, idleTimeoutMs: options.exportIdleTimeoutMs }));
   app.route('/api/v1', sessionRoutes(store, clock, { secureCookies: options.secureCookies ?? false, trustedProxies: options.trustedProxies }));
   app.route('/api/v1', indicatorRoutes(store, clock));
   app.route('/api/v1', evaluationRoutes(store, clock));
@@ -102,6 +105,11 @@ export function createApi(options: ApiOptions): OpenAPIHono<ApiEnv> {
   app.notFound((c) => c.json({ error: 'not_found', reason: `no route ${c.req.method} ${c.req.path}; see /api/v1/openapi.json` }, 404));
   app.onError((error, c) => {
     if (error instanceof ApiError) return errorResponse(c, error);
+    // A heavy read refused by the store's limits: say when to come back, and why.
+    if (error instanceof ReadBusyError) {
+      c.header('Retry-After', String(error.retryAfterSeconds));
+      return error.why === 'busy' ? c.json({ error: 'too_many_requests', reason: error.message }, 429) : c.json({ error: 'unavailable', reason: error.message }, 503);
+    }
     if (error instanceof HTTPException) return c.json({ error: 'bad_request', reason: error.message }, error.status);
     options.log?.(`API ${c.req.method} ${c.req.path} failed: ${error.stack ?? error.message}`);
     return c.json({ error: 'internal', reason: 'the hub failed to answer; see its log' }, 500);

@@ -180,7 +180,8 @@ describe('every route answers what its definition declares', () => {
     expect((await ok('GET', '/api/v1/installations?site=park', { role: 'planner' })).installations).toHaveLength(2);
 
     await ok('POST', '/api/v1/cameras', { role: 'admin', json: { site: 'park', camera: 'cam3', name: 'Parken' } }, 201);
-    await ok('POST', '/api/v1/cameras', { role: 'admin', json: { site: 'park', camera: 'cam3' } }, 200);
+    await ok('POST', '/api/v1/cameras', { role: 'admin', json: { site: 'park', camera: 'cam3' } }, 409);
+    await ok('POST', '/api/v1/cameras', { role: 'admin', json: { site: 'park', camera: 'cam3', rotatePassword: true } }, 200);
   });
 
   it('counts, summary, camera health, completeness, dead letters (UTC)', async () => {

@@ -5,17 +5,20 @@
  */
 import { z } from '@hono/zod-openapi';
 import { DWELL_BIN_EDGES_SECONDS } from '@byliv/protocol';
+import { YEARS_MESSAGE, withinYears } from './params.ts';
 import { DEFAULT_STAY_MIN_SECONDS, dayStartMs, parseLocalDate, parseSubject, type Subject } from '../indicators/index.ts';
 
 export const LocalDate = z
   .string()
-  .refine((s) => parseLocalDate(s) !== null, { message: 'expected a local date YYYY-MM-DD (Europe/Copenhagen)' })
+  .refine((s) => parseLocalDate(s) !== null, { message: 'expected a local date YYYY-MM-DD (Europe/Copenhagen)', abort: true })
+  .refine((s) => withinYears(Date.UTC(Number(s.slice(0, 4)), 0, 1)), { message: YEARS_MESSAGE })
   .openapi({ description: 'A local date YYYY-MM-DD (Europe/Copenhagen)', format: 'date', example: '2026-11-16' });
 
 /** A local date (its local midnight, Europe/Copenhagen) or an ISO time with offset, as epoch ms. */
 export const DateOrInstant = z
   .union([z.iso.datetime({ offset: true }), LocalDate], { error: 'expected a local date YYYY-MM-DD or an ISO 8601 time with offset' })
   .transform((s) => (s.length === 10 ? dayStartMs(s) : Date.parse(s)))
+  .refine(withinYears, { message: YEARS_MESSAGE })
   .openapi({ description: 'A local date YYYY-MM-DD (its midnight in Europe/Copenhagen) or an ISO 8601 time with offset', example: '2026-05-04' });
 
 export const SUBJECT_SYNTAX = 'site:<site> | zone:<site>/<camera>/<zone> | line:<site>/<camera>/<line> | installation:<id> | district:<id>';

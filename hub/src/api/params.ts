@@ -8,10 +8,25 @@ import { Id } from '@byliv/protocol';
 import { ROLLUPS } from '../store/index.ts';
 import { badRequest } from './errors.ts';
 
+/**
+ * The years a query may name. Counts exist from the 2020s on; a year like 0999 or 9999 is a
+ * typo or a probe, and outside this span the stores' time arithmetic is not defined
+ * (PostgreSQL answered 0999-01-01 with a 500).
+ */
+export const FIRST_YEAR = 1900;
+export const LAST_YEAR = 2100;
+const EARLIEST_MS = Date.UTC(FIRST_YEAR, 0, 1);
+const LATEST_MS = Date.UTC(LAST_YEAR + 1, 0, 1);
+export const YEARS_MESSAGE = `must lie in the years ${FIRST_YEAR} to ${LAST_YEAR}`;
+
+/** Whether epoch ms `ms` lies within FIRST_YEAR…LAST_YEAR (the start of LAST_YEAR + 1 as an exclusive end included). */
+export const withinYears = (ms: number): boolean => ms >= EARLIEST_MS && ms <= LATEST_MS;
+
 /** A full ISO 8601 time with an offset, or a date (midnight UTC). */
 export const Instant = z
   .union([z.iso.datetime({ offset: true }), z.iso.date()])
   .transform((s) => new Date(s.length === 10 ? `${s}T00:00:00Z` : s))
+  .refine((d) => withinYears(d.getTime()), { message: YEARS_MESSAGE })
   .openapi({ description: 'An ISO 8601 time with offset, or a date YYYY-MM-DD (its midnight UTC)', example: '2025-05-01T00:00:00Z' });
 
 // .meta, not .openapi: Id was made by @byliv/protocol, before zod was extended with .openapi.

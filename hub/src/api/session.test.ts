@@ -234,8 +234,13 @@ describe('admin: users, tokens, cameras', () => {
     expect(stored.passwordHash).not.toContain(password);
     expect(await verifyPassword(password, stored.passwordHash)).toBe(true);
     expect((await store.cameras.sites()).find((s) => s.site === 'torv')?.name).toBe('Torvet');
-    const again = await as(anna, '/api/v1/cameras', { method: 'POST', headers: json, body: JSON.stringify({ site: 'torv', camera: 'cam1' }) });
+    // A registered camera keeps its password unless the admin asks for a new one (issue 15 row 13).
+    const refused = await as(anna, '/api/v1/cameras', { method: 'POST', headers: json, body: JSON.stringify({ site: 'torv', camera: 'cam1' }) });
+    expect(refused.status).toBe(409);
+    expect(await verifyPassword(password, (await store.cameras.byUsername('torv/cam1'))!.passwordHash)).toBe(true);
+    const again = await as(anna, '/api/v1/cameras', { method: 'POST', headers: json, body: JSON.stringify({ site: 'torv', camera: 'cam1', rotatePassword: true }) });
     expect(again.status).toBe(200);
+    expect(await verifyPassword(password, (await store.cameras.byUsername('torv/cam1'))!.passwordHash)).toBe(false);
     expect((await as(anna, '/api/v1/cameras', { method: 'POST', headers: json, body: JSON.stringify({ site: 'a/b', camera: 'cam1' }) })).status).toBe(400);
     expect((await store.audit.list()).slice(0, 2).map((a) => [a.action, a.username])).toEqual([['camera.password', 'anna'], ['camera.add', 'anna']]);
   });

@@ -89,7 +89,7 @@ function floodPublish(payloadBytes: number): Promise<{ sentBytes: number; ms: nu
       closed = true;
       resolve({ sentBytes: sent, ms: performance.now() - started, closed: sent < payloadBytes });
     });
-    socket.write(connectPacket('raw-flooder', creds.username, creds.password));
+    socket.write(connectPacket(creds.username, creds.username, creds.password)); // a camera's client id is its username
   });
 }
 

@@ -71,8 +71,10 @@ describe('embedded broker', () => {
     await publish(client, statusTopic('park', 'cam1'), JSON.stringify(status), { retain: true });
     expect(await publishOutcome(client, statusTopic('park', 'cam1'), '{"broken')).toBe('acked');
     expect((await hub.store.deadLetters.list())[0].reason).toMatch(/not JSON/);
-    // the retained status a subscriber gets is still the valid one
-    const watcher = await camera({ clientId: 'watcher' });
+    // the retained status a subscriber gets is still the valid one (the camera itself, connecting
+    // again: its client id is its username, so a second connection would take over the first)
+    await client.endAsync();
+    const watcher = await camera();
     const retained = await new Promise<string>((resolve) => {
       watcher.on('message', (_topic, payload) => resolve(payload.toString()));
       watcher.subscribe(statusTopic('park', 'cam1'), { qos: 1 });

@@ -12,6 +12,12 @@
  * so the edge keeps the batch and sends it again.
  * A packet over maxPacketBytes closes the connection as soon as its header is read
  * (packet-guard.ts), before aedes would have buffered it whole.
+ * A camera's client id must be its username ("site/camera"): aedes hands a session to whoever
+ * connects with its client id, so otherwise one camera could take another's session. The hub
+ * itself never connects here (it ingests in process), so no other id is needed.
+ * Live sessions are checked against the store every credentialCheckMs: a camera whose password
+ * was rotated or that was removed (`byliv-hub camera add --rotate-password`, `camera remove`,
+ * from any process sharing the store) is disconnected, and its old password no longer connects.
  */
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
@@ -21,6 +27,7 @@ import type { Ingest } from '../ingest/index.ts';
 import { hashPassword, verifyPassword } from '../auth/index.ts';
 import { mayPublish, maySubscribe, type CameraIdentity } from './acl.ts';
 import { PacketSizeGuard } from './packet-guard.ts';
+import { RepeatedLog } from './repeated-log.ts';
 
 /**
  * Room for a packet's topic and headers on top of the ingest's payload limit. A payload over
@@ -40,19 +47,28 @@ export interface EmbeddedBrokerOptions {
   tls?: { cert: string | Buffer; key: string | Buffer };
   /** Default: the ingest's payload limit + PACKET_HEADROOM_BYTES. */
   maxPacketBytes?: number;
+  /** How often live sessions are checked against the cameras' current passwords. Default 5000. */
+  credentialCheckMs?: number;
   log?: (line: string) => void;
 }
 
+const IDENTIFIER_REJECTED = 2;
 const BAD_USERNAME_OR_PASSWORD = 4;
 
-function authError(message: string): AuthenticateError {
-  return Object.assign(new Error(message), { returnCode: BAD_USERNAME_OR_PASSWORD }) as AuthenticateError;
+function authError(message: string, returnCode = BAD_USERNAME_OR_PASSWORD): AuthenticateError {
+  return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
 }
 
 export class EmbeddedBroker {
   private readonly cameras = new WeakMap<Client, CameraIdentity>();
+  /** Connected cameras and the password hash each was let in with (what the credential check compares). */
+  private readonly live = new Map<Client, { username: string; passwordHash: string }>();
+  private credentialTimer: NodeJS.Timeout | null = null;
+  private checking: Promise<void> | null = null;
   // Checked for unknown usernames too, so the answer takes as long whether the user exists or not.
   private readonly decoyHash = hashPassword('decoy');
+  // A full disk fails every batch alike, and every camera resends: one line a minute, counted.
+  private readonly ingestFailures = new RepeatedLog({ log: (line) => this.options.log?.(line) });
 
   private constructor(
     private readonly options: EmbeddedBrokerOptions,
@@ -75,6 +91,7 @@ export class EmbeddedBroker {
     aedes.on('clientError', (client, error) => options.log?.(`mqtt client ${client?.id ?? '?'}: ${error.message}`));
     aedes.on('connectionError', (client, error) => options.log?.(`mqtt connection ${client?.id ?? '?'}: ${error.message}`));
     aedes.on('error' as 'closed', ((error: Error) => options.log?.(`mqtt broker: ${error.message}`)) as () => void);
+    aedes.on('clientDisconnect', (client) => broker!.live.delete(client));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port, options.host ?? '0.0.0.0', () => {
@@ -82,7 +99,36 @@ export class EmbeddedBroker {
         resolve();
       });
     });
+    broker.credentialTimer = setInterval(() => void broker!.checkCredentials(), options.credentialCheckMs ?? 5000);
+    broker.credentialTimer.unref();
     return broker;
+  }
+
+  /**
+   * Disconnects every live camera whose account was removed or whose password changed since it
+   * connected. Runs on a timer; also callable after a change made in this process.
+   */
+  checkCredentials(): Promise<void> {
+    this.checking ??= (async () => {
+      try {
+        if (this.live.size === 0) return;
+        const current = await this.options.store.cameras.passwordHashes();
+        for (const [client, { username, passwordHash }] of this.live) {
+          if (client.closed) {
+            this.live.delete(client);
+            continue;
+          }
+          const now = current.get(username);
+          if (now === passwordHash) continue;
+          this.live.delete(client);
+          this.options.log?.(`mqtt: closed the session of ${username}: ${now === undefined ? 'the camera was removed' : 'its password was changed'}`);
+          client.close();
+        }
+      } catch (error) {
+        this.options.log?.(`mqtt: credential check failed: ${(error as Error).message}`);
+      }
+    })().finally(() => (this.checking = null));
+    return this.checking;
   }
 
   get port(): number {
@@ -91,9 +137,11 @@ export class EmbeddedBroker {
 
   /** Stops accepting, disconnects every client and closes the broker. */
   async stop(): Promise<void> {
+    if (this.credentialTimer) clearInterval(this.credentialTimer);
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     await new Promise<void>((resolve) => this.aedes.close(() => resolve()));
     await closed;
+    this.ingestFailures.flush();
   }
 
   private async authenticate(
@@ -104,6 +152,10 @@ export class EmbeddedBroker {
   ): Promise<void> {
     try {
       if (!username || !password) return done(authError('a camera username and password are required'), false);
+      if (client.id !== username) {
+        this.options.log?.(`mqtt: refused client id ${JSON.stringify(client.id)} for username ${JSON.stringify(username)}: a camera's client id must be its username`);
+        return done(authError(`client id ${client.id} is not the username ${username}`, IDENTIFIER_REJECTED), false);
+      }
       const camera = await this.options.store.cameras.byUsername(username);
       const ok = await verifyPassword(password.toString('utf8'), camera?.passwordHash ?? (await this.decoyHash));
       if (!camera || !ok) {
@@ -111,6 +163,7 @@ export class EmbeddedBroker {
         return done(authError(`bad username or password for ${username}`), false);
       }
       this.cameras.set(client, { site: camera.site, camera: camera.camera, username });
+      this.live.set(client, { username, passwordHash: camera.passwordHash });
       done(null, true);
     } catch (error) {
       // e.g. the store is closed: refuse rather than crash; the camera retries later
@@ -136,7 +189,7 @@ export class EmbeddedBroker {
     // Batches arriving together are committed together (Ingest.submit); the PUBACK waits for the commit.
     this.options.ingest.submit({ topic: packet.topic, payload, sender: camera.username }).then((outcome) => {
       if (outcome.kind === 'failed') {
-        this.options.log?.(`ingest failed, not acknowledging ${packet.topic}: ${outcome.error.message}`);
+        this.ingestFailures.note(`ingest failed: ${outcome.error.message}`, `ingest failed, not acknowledging ${packet.topic}: ${outcome.error.message}`);
         return done(outcome.error);
       }
       // A dead letter is acknowledged but never kept as the topic's retained message.

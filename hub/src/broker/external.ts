@@ -40,6 +40,7 @@ import { join } from 'node:path';
 import { connect, type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import { allCamerasTopic } from '@byliv/protocol';
 import type { Ingest } from '../ingest/index.ts';
+import { RepeatedLog } from './repeated-log.ts';
 
 export interface ExternalBrokerOptions {
   url: string;
@@ -134,6 +135,8 @@ export class ExternalBrokerSubscriber {
   private lastMessageAt = 0;
   /** Messages stored and acknowledged so far. */
   private handled = 0;
+  // A full disk fails every message alike, and the broker resends each: one line a minute, counted.
+  private readonly ingestFailures = new RepeatedLog({ log: (line) => this.options.log?.(line) });
 
   constructor(private readonly options: ExternalBrokerOptions) {
     if (!/^(mqtts?|wss?):\/\//.test(options.url)) throw new Error(`broker URL must start with mqtt://, mqtts://, ws:// or wss://, got "${options.url}"`);
@@ -213,6 +216,7 @@ export class ExternalBrokerSubscriber {
     // Not forced: a message being stored finishes and is acknowledged first. The session
     // stays at the broker (clean: false): it queues this hub's share until it is back.
     if (client) await client.endAsync(false);
+    this.ingestFailures.flush();
   }
 
   /**
@@ -256,7 +260,7 @@ export class ExternalBrokerSubscriber {
     const fail = (error: Error) => {
       settled();
       // No PUBACK, and drop the connection: the broker resends the message on the next one.
-      this.options.log?.(`ingest failed, not acknowledging ${packet.topic}: ${error.message}`);
+      this.ingestFailures.note(`ingest failed: ${error.message}`, `ingest failed, not acknowledging ${packet.topic}: ${error.message}`);
       callback(error);
       client.stream?.destroy();
     };

@@ -24,8 +24,13 @@ export interface InboundMessage {
 
 export type IngestOutcome =
   | { kind: 'stored'; batchId: string }
-  /** Already stored: acknowledged and ignored. `sameContent` false also wrote a dead letter. */
-  | { kind: 'duplicate'; batchId: string; sameContent: boolean }
+  /** It replaced the camera's stored partial batch of the same id (the agent had been stopped mid-bin). */
+  | { kind: 'superseded'; batchId: string }
+  /**
+   * Already stored: acknowledged and ignored. `sameContent` false also wrote a dead letter,
+   * unless `lessComplete` (a partial batch whose complete one is stored: expected, not a conflict).
+   */
+  | { kind: 'duplicate'; batchId: string; sameContent: boolean; lessComplete?: boolean }
   /** A camera status; `kept` false when the same status was already in the history. */
   | { kind: 'status'; site: string; camera: string; kept: boolean }
   /**
@@ -186,19 +191,25 @@ export class Ingest {
       const { status } = write as { status: { site: string; camera: string } };
       return { kind: 'status', site: status.site, camera: status.camera, kept: result.kept };
     }
-    const { batch } = write as { batch: { batchId: string } };
+    const { batch } = write as { batch: { batchId: string; site: string; camera: string } };
     if (result.outcome.kind === 'stored') return { kind: 'stored', batchId: batch.batchId };
+    if (result.outcome.kind === 'superseded') return { kind: 'superseded', batchId: batch.batchId };
     if (result.outcome.kind === 'too-old') {
       // Its hour was already rolled up (retention): storing it now would count it twice.
       const reason = `batch ${batch.batchId} is older than the camera's retention horizon ${result.outcome.horizon}: that time is already rolled up, so it was not stored`;
       const kept = await this.keepLetter(message, reason);
       return { kind: 'dead-letter', reason, deadLetterId: kept.id, quiet: kept.quiet };
     }
-    if (!result.outcome.sameContent) {
+    const { sameContent, lessComplete } = result.outcome;
+    if (!sameContent && !lessComplete) {
       // Still acknowledged (resending will not change anything), but visible to an operator.
-      await this.keepLetter(message, `duplicate batchId "${batch.batchId}" with different counts: the first copy is kept`);
+      // The key is the camera's own, so only this camera can have sent the stored copy.
+      await this.keepLetter(
+        message,
+        `duplicate batchId "${batch.batchId}" from ${batch.site}/${batch.camera} with different counts: the first copy is kept. This camera already sent this id with other content (an agent reusing ids, or two agents set up as the same camera)`,
+      );
     }
-    return { kind: 'duplicate', batchId: batch.batchId, sameContent: result.outcome.sameContent };
+    return { kind: 'duplicate', batchId: batch.batchId, sameContent, ...(lessComplete ? { lessComplete } : {}) };
   }
 
   /** A dead letter found after the write (too old, a different duplicate), under the same cap. */
@@ -221,33 +232,44 @@ export class Ingest {
     const parsed = parseTopic(topic);
     if (!parsed) throw new Rejected(`not a Byliv topic: expected byliv/v1/{site}/{camera}/counts or …/status`);
     const json = parseJson(payload);
-    return parsed.kind === 'counts' ? this.acceptBatch(parsed, json) : this.acceptStatus(parsed, json);
+    return parsed.kind === 'counts' ? this.acceptBatch(parsed, json, message.sender) : this.acceptStatus(parsed, json, message.sender);
   }
 
-  private async acceptBatch(topic: ParsedTopic, json: unknown): Promise<IngestWrite> {
+  private async acceptBatch(topic: ParsedTopic, json: unknown, sender: string | null | undefined): Promise<IngestWrite> {
     const result = CountBatch.safeParse(json);
     if (!result.success) throw new Rejected(`not a valid CountBatch:\n${describeIssues(result.error)}`);
     const batch = result.data;
-    await this.checkOwner(topic, batch);
+    await this.checkOwner(topic, batch, sender);
     if (batch.quality.gapSeconds > batch.binSeconds) {
       throw new Rejected(`quality.gapSeconds (${batch.quality.gapSeconds}) is longer than the bin (binSeconds ${batch.binSeconds})`);
     }
     return { kind: 'batch', batch };
   }
 
-  private async acceptStatus(topic: ParsedTopic, json: unknown): Promise<IngestWrite> {
+  private async acceptStatus(topic: ParsedTopic, json: unknown, sender: string | null | undefined): Promise<IngestWrite> {
     const result = CameraStatus.safeParse(json);
     if (!result.success) throw new Rejected(`not a valid CameraStatus:\n${describeIssues(result.error)}`);
-    await this.checkOwner(topic, result.data);
+    await this.checkOwner(topic, result.data, sender);
     return { kind: 'status', status: result.data };
   }
 
-  /** The payload must be for the camera its topic names, and that camera must be registered. */
-  private async checkOwner(topic: ParsedTopic, payload: { site: string; camera: string }): Promise<void> {
+  /**
+   * The payload must be for the camera its topic names, that camera must be registered, and
+   * where the broker says who published (the embedded broker), it must be that camera's
+   * account: the store keys batches by this camera, so no other account may speak for it.
+   * (Mosquitto's ACL ties topics to accounts; its messages come without a sender.)
+   */
+  private async checkOwner(topic: ParsedTopic, payload: { site: string; camera: string }, sender: string | null | undefined): Promise<void> {
     if (payload.site !== topic.site || payload.camera !== topic.camera) {
       throw new Rejected(`payload is for ${payload.site}/${payload.camera} but was published on the topic of ${topic.site}/${topic.camera}`);
     }
-    if (!(await this.store.cameras.get(topic.site, topic.camera))) throw new Rejected(`unregistered camera ${topic.site}/${topic.camera}`);
+    const camera = await this.store.cameras.get(topic.site, topic.camera);
+    if (!camera) throw new Rejected(`unregistered camera ${topic.site}/${topic.camera}`);
+    // camera remove: an external broker may still let it in until its password file is reloaded.
+    if (camera.removedAt !== null) throw new Rejected(`camera ${topic.site}/${topic.camera} was removed (byliv-hub camera remove) at ${camera.removedAt}`);
+    if (sender && camera.mqttUsername !== sender) {
+      throw new Rejected(`published by the account ${JSON.stringify(sender)}, which is not the account of ${topic.site}/${topic.camera}`);
+    }
   }
 }
 

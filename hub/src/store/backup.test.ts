@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { binKey } from './batches.ts';
 import { HubStore } from './index.ts';
 import { rawSql } from './testing.ts';
 import { makeBatch, tempDir } from '../../test/fixtures.ts';
@@ -76,7 +77,7 @@ describe.skipIf(TEST_STORE !== 'sqlite')('backup of the SQLite store', () => {
       const ids = new Set((await rawSql(copy).all<{ batch_id: string }>('SELECT batch_id FROM count_bins')).map((r) => r.batch_id));
       // a prefix of what was inserted, in order: one consistent moment
       expect(ids.size).toBeGreaterThanOrEqual(300);
-      expect([...ids].sort()).toEqual(Array.from({ length: ids.size }, (_, i) => bin(i).batchId).sort());
+      expect([...ids].sort()).toEqual(Array.from({ length: ids.size }, (_, i) => bin(i)).map((b) => binKey(b.site, b.camera, b.batchId)).sort());
       // each batch whole, the same rows as in the store
       expect(await rows(copy)).toEqual(await rows(store, ids));
       expect(await copy.cameras.get('park', 'cam1')).toMatchObject({ mqttUsername: 'park/cam1' });

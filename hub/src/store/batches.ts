@@ -1,18 +1,23 @@
 /**
- * Count bins: each CountBatch stored once, keyed by its batchId, in one transaction with its
- * normalised line, zone and flow rows. A batch seen again is a normal event (the edge resends
- * after any doubt), not an error.
+ * Count bins: each CountBatch stored once, keyed by (site, camera, batchId), in one transaction
+ * with its normalised line, zone and flow rows. A batch seen again is a normal event (the edge
+ * resends after any doubt), not an error. A batch the agent closed early (`partial`) is
+ * replaced by the complete one with the same id, never the other way round.
  */
 import { MOVEMENT_CLASSES, type CountBatch } from '@byliv/protocol';
 import type { SqlClient } from './sql.ts';
 
 export type InsertOutcome =
   | { kind: 'stored' }
+  /** It replaced the stored batch of the same key, which was partial and saw fewer frames. */
+  | { kind: 'superseded' }
   /**
    * Already stored. `sameContent` false: the stored copy has other counts (it was kept as it
    * was). The seq is not compared: a restarted agent replaying a file numbers its bins anew.
+   * `lessComplete`: this one is partial and the stored copy saw at least as much of the bin, so
+   * ignoring it is the expected outcome (a rerun stopped early), not a conflict.
    */
-  | { kind: 'duplicate'; sameContent: boolean }
+  | { kind: 'duplicate'; sameContent: boolean; lessComplete?: boolean }
   /**
    * Not stored: the bin starts before the camera's retention horizon (retention.ts), where old
    * bins have been rewritten into roll-ups and their batchIds are gone, so a late raw batch
@@ -57,6 +62,15 @@ export function rangeWhere(range: BinRange): { sql: string; params: Record<strin
   return { sql: parts.join(' AND '), params };
 }
 
+/**
+ * The stored key of a batch: its batchId scoped by the camera that sent it (the topic's and the
+ * authenticated account's, which ingest has checked). Ids cannot contain "/", so two cameras'
+ * keys never meet whatever batchId each chooses.
+ */
+export function binKey(site: string, camera: string, batchId: string): string {
+  return `${site}/${camera}/${batchId}`;
+}
+
 const INSERT_BIN = `
   INSERT INTO count_bins (batch_id, site, camera, seq, bin_start, bin_start_ms, bin_seconds, frames_processed, frames_expected, gap_seconds, received_at, payload)
   VALUES (@batchId, @site, @camera, @seq, @binStart, @binStartMs, @binSeconds, @framesProcessed, @framesExpected, @gapSeconds, @receivedAt, @payload)
@@ -76,7 +90,8 @@ export class CountBins {
       let stored = 0;
       let duplicates = 0;
       for (const batch of batches) {
-        if ((await insertBatch(tx, batch, receivedAt)).kind === 'stored') stored++;
+        const { kind } = await insertBatch(tx, batch, receivedAt);
+        if (kind === 'stored' || kind === 'superseded') stored++;
         else duplicates++;
       }
       return { stored, duplicates };
@@ -107,7 +122,7 @@ export class CountBins {
 
   /** The cameras of a site with a bin starting in [fromMs, toMs). */
   async camerasWithBins(site: string, fromMs: number, toMs: number): Promise<string[]> {
-    const rows = await this.sql.all<{ camera: string }>('SELECT DISTINCT camera FROM count_bins WHERE site = ? AND bin_start_ms >= ? AND bin_start_ms < ? ORDER BY camera', [
+    const rows = await this.sql.read<{ camera: string }>('SELECT DISTINCT camera FROM count_bins WHERE site = ? AND bin_start_ms >= ? AND bin_start_ms < ? ORDER BY camera', [
       site,
       fromMs,
       toMs,
@@ -126,7 +141,7 @@ export class CountBins {
 
   /** The lines and zones that bins of a site starting at or after `sinceMs` carry. */
   featuresSeen(site: string, sinceMs: number): Promise<{ kind: 'zone' | 'line'; camera: string; id: string }[]> {
-    return this.sql.all(
+    return this.sql.read(
       `SELECT DISTINCT 'zone' AS kind, b.camera, z.zone_id AS id FROM count_bins b JOIN zone_bins z ON z.batch_id = b.batch_id WHERE b.site = @site AND b.bin_start_ms >= @since
        UNION SELECT DISTINCT 'line', b.camera, l.line_id FROM count_bins b JOIN line_counts l ON l.batch_id = b.batch_id WHERE b.site = @site AND b.bin_start_ms >= @since`,
       { site, since: sinceMs },
@@ -136,7 +151,7 @@ export class CountBins {
   /** Of a camera's bins starting in [fromMs, toMs): how many there are, and how many carry the line (or zone). */
   async featureCoverage(site: string, camera: string, kind: 'line' | 'zone', id: string, fromMs: number, toMs: number): Promise<{ bins: number; counted: number }> {
     const feature = kind === 'line' ? 'line_counts f WHERE f.line_id' : 'zone_bins f WHERE f.zone_id';
-    const row = await this.sql.get<{ bins: number; counted: number }>(
+    const [row] = await this.sql.read<{ bins: number; counted: number }>(
       `SELECT COUNT(*) AS bins, COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM ${feature} = @id AND f.batch_id = b.batch_id) THEN 1 ELSE 0 END), 0) AS counted
        FROM count_bins b WHERE b.site = @site AND b.camera = @camera AND b.bin_start_ms >= @from AND b.bin_start_ms < @to`,
       { id, site, camera, from: fromMs, to: toMs },
@@ -151,21 +166,21 @@ export class CountBins {
     const p = { site, camera, from: fromMs, to: toMs, cls: cls === 'all' ? undefined : cls };
     const range = { site, camera, from: fromMs, to: toMs };
     return {
-      bins: await this.sql.all(
+      bins: await this.sql.read(
         `SELECT b.batch_id AS "batchId", b.bin_start_ms AS "binStartMs", b.bin_seconds AS "binSeconds", b.gap_seconds AS "gapSeconds" FROM count_bins b WHERE ${where} ORDER BY b.bin_start_ms, b.seq`,
         range,
       ),
-      lines: await this.sql.all(
+      lines: await this.sql.read(
         `SELECT l.batch_id AS "batchId", l.line_id AS id, SUM(l.forward) AS forward, SUM(l.backward) AS backward
          FROM count_bins b JOIN line_counts l ON l.batch_id = b.batch_id WHERE ${where} ${classSql('l')} GROUP BY l.batch_id, l.line_id ORDER BY l.batch_id, l.line_id`,
         p,
       ),
-      zoneCounts: await this.sql.all(
+      zoneCounts: await this.sql.read(
         `SELECT zc.batch_id AS "batchId", zc.zone_id AS id, SUM(zc.entries) AS entries, SUM(zc.exits) AS exits
          FROM count_bins b JOIN zone_counts zc ON zc.batch_id = b.batch_id WHERE ${where} ${classSql('zc')} GROUP BY zc.batch_id, zc.zone_id ORDER BY zc.batch_id, zc.zone_id`,
         p,
       ),
-      zoneBins: await this.sql.all(
+      zoneBins: await this.sql.read(
         `SELECT zb.batch_id AS "batchId", zb.zone_id AS id, zb.person_seconds AS "personSeconds", zb.occupancy_max AS "occupancyMax", zb.dwell_histogram AS dwell
          FROM count_bins b JOIN zone_bins zb ON zb.batch_id = b.batch_id WHERE ${where} ORDER BY zb.batch_id, zb.zone_id`,
         range,
@@ -198,18 +213,24 @@ export interface CameraBinRows {
  * `rollup`: a roll-up Retention writes below the horizon it is moving (no horizon check).
  */
 export async function insertBatch(tx: SqlClient, batch: CountBatch, receivedAt: Date, options: { rollup?: boolean } = {}): Promise<InsertOutcome> {
+  const key = binKey(batch.site, batch.camera, batch.batchId);
   if (!options.rollup) {
     const horizon = await rawHorizon(tx, batch.site, batch.camera);
     if (horizon !== undefined && Date.parse(batch.binStart) < horizon) {
       // A batch still stored (an hour compaction left raw) is a duplicate as usual.
-      const stored = await tx.get<{ payload: string }>('SELECT payload FROM count_bins WHERE batch_id = ?', [batch.batchId]);
-      if (stored) return duplicateOf(stored.payload, batch);
+      const stored = await tx.get<{ payload: string }>('SELECT payload FROM count_bins WHERE batch_id = ?', [key]);
+      if (stored) return againOrSupersede(tx, key, stored.payload, batch, receivedAt);
       return { kind: 'too-old', horizon: new Date(horizon).toISOString() };
     }
   }
+  return (await insertNew(tx, key, batch, receivedAt)) ? { kind: 'stored' } : againOrSupersede(tx, key, undefined, batch, receivedAt);
+}
+
+/** Inserts the batch and its rows under `key`; false when the key is already stored (nothing written). */
+async function insertNew(tx: SqlClient, key: string, batch: CountBatch, receivedAt: Date): Promise<boolean> {
   const payload = JSON.stringify(batch);
   const result = await tx.run(INSERT_BIN, {
-    batchId: batch.batchId,
+    batchId: key,
     site: batch.site,
     camera: batch.camera,
     seq: batch.seq,
@@ -222,15 +243,12 @@ export async function insertBatch(tx: SqlClient, batch: CountBatch, receivedAt: 
     receivedAt: receivedAt.toISOString(),
     payload,
   });
-  if (result.changes === 0) {
-    const row = await tx.get<{ payload: string }>('SELECT payload FROM count_bins WHERE batch_id = ?', [batch.batchId]);
-    return duplicateOf(row!.payload, batch);
-  }
+  if (result.changes === 0) return false;
   // One multi-row INSERT per table: on PostgreSQL every statement is a round trip.
-  const lines = Object.entries(batch.lines).flatMap(([id, l]) => MOVEMENT_CLASSES.map((cls) => [batch.batchId, id, cls, l.forward[cls], l.backward[cls]]));
+  const lines = Object.entries(batch.lines).flatMap(([id, l]) => MOVEMENT_CLASSES.map((cls) => [key, id, cls, l.forward[cls], l.backward[cls]]));
   const zones = Object.entries(batch.zones);
-  const zoneClasses = zones.flatMap(([id, z]) => MOVEMENT_CLASSES.map((cls) => [batch.batchId, id, cls, z.entries[cls], z.exits[cls]]));
-  const zoneBins = zones.map(([id, z]) => [batch.batchId, id, z.personSeconds, z.occupancyMax, z.occupancyMean, JSON.stringify(z.dwellHistogram)]);
+  const zoneClasses = zones.flatMap(([id, z]) => MOVEMENT_CLASSES.map((cls) => [key, id, cls, z.entries[cls], z.exits[cls]]));
+  const zoneBins = zones.map(([id, z]) => [key, id, z.personSeconds, z.occupancyMax, z.occupancyMean, JSON.stringify(z.dwellHistogram)]);
   // The protocol does not forbid two entries for the same pair of zones: they add up.
   const flowSums = new Map<string, { from: string; to: string; count: number }>();
   for (const f of batch.flows) {
@@ -239,12 +257,31 @@ export async function insertBatch(tx: SqlClient, batch: CountBatch, receivedAt: 
     if (sum) sum.count += f.count;
     else flowSums.set(key, { ...f });
   }
-  const flows = [...flowSums.values()].map((f) => [batch.batchId, f.from, f.to, f.count]);
+  const flows = [...flowSums.values()].map((f) => [key, f.from, f.to, f.count]);
   await insertRows(tx, 'line_counts (batch_id, line_id, class, forward, backward)', lines);
   await insertRows(tx, 'zone_counts (batch_id, zone_id, class, entries, exits)', zoneClasses);
   await insertRows(tx, 'zone_bins (batch_id, zone_id, person_seconds, occupancy_max, occupancy_mean, dwell_histogram)', zoneBins);
   await insertRows(tx, 'flows (batch_id, from_zone, to_zone, count)', flows);
-  return { kind: 'stored' };
+  return true;
+}
+
+/**
+ * The key is taken. A stored partial batch gives way to one that saw more of the bin (the
+ * complete one of a full rerun, or a longer partial); anything else is a duplicate, kept as
+ * stored. Replacing deletes the row (its counts go with it: ON DELETE CASCADE) and inserts anew.
+ */
+async function againOrSupersede(tx: SqlClient, key: string, storedPayload: string | undefined, batch: CountBatch, receivedAt: Date): Promise<InsertOutcome> {
+  const payload = storedPayload ?? (await tx.get<{ payload: string }>('SELECT payload FROM count_bins WHERE batch_id = ?', [key]))!.payload;
+  const stored = JSON.parse(payload) as CountBatch;
+  const duplicate = duplicateOf(stored, batch);
+  if (duplicate.sameContent) return duplicate;
+  const seesMore = batch.quality.framesProcessed > stored.quality.framesProcessed;
+  if (stored.partial && (!batch.partial || seesMore)) {
+    await tx.run('DELETE FROM count_bins WHERE batch_id = ?', [key]);
+    await insertNew(tx, key, batch, receivedAt);
+    return { kind: 'superseded' };
+  }
+  return batch.partial && !seesMore ? { ...duplicate, lessComplete: true } : duplicate;
 }
 
 /** Rows in chunks (SQLite takes at most 32,766 parameters in one statement). */
@@ -259,8 +296,7 @@ async function insertRows(tx: SqlClient, into: string, rows: readonly (readonly 
   }
 }
 
-function duplicateOf(storedPayload: string, batch: CountBatch): InsertOutcome {
-  const stored = JSON.parse(storedPayload) as CountBatch;
+function duplicateOf(stored: CountBatch, batch: CountBatch): { kind: 'duplicate'; sameContent: boolean } {
   return { kind: 'duplicate', sameContent: JSON.stringify({ ...stored, seq: 0 }) === JSON.stringify({ ...batch, seq: 0 }) };
 }
 

@@ -30,6 +30,8 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
     db.pragma('foreign_keys = ON');
     // Exports read on a second connection while ingest writes; a writer waits briefly rather than failing.
     db.pragma('busy_timeout = 5000');
+    // After a reader held the WAL back and it grew, the next reset shrinks it to this again.
+    db.pragma(`journal_size_limit = ${8 * 1024 * 1024}`);
     migrate(db, path, options.migrations ?? MIGRATIONS);
   } catch (error) {
     db.close();

@@ -2,7 +2,8 @@
 export { HubStore, postgresBackupGuidance, type BackupResult } from './store.ts';
 export { openStore, hubDatabasePath, describeDatabase, isPostgresUrl, type StoreLocation } from './open.ts';
 export { openDatabase, migrate, type OpenOptions } from './database.ts';
-export { type SqlClient, type Dialect } from './sql.ts';
+export { type SqlClient, type Dialect, type SqliteClientOptions } from './sql.ts';
+export { ReadBusyError, DEFAULT_READ_LIMITS, withRequestClock, type ReadLimits } from './read-gate.ts';
 export { MIGRATIONS, type Migration } from './migrations.ts';
 export { CameraRegistry, type CameraRecord, type SiteRecord } from './cameras.ts';
 export { CountBins, rangeWhere, type BinRange, type BinQuality, type InsertOutcome, type CameraBinRows } from './batches.ts';

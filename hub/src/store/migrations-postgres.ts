@@ -299,4 +299,37 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX sign_in_attempts_by_time ON sign_in_attempts (at_ms);
     `,
   },
+  {
+    version: 7,
+    name: 'count bins keyed by camera',
+    sql: `
+      -- See migrations.ts (7): batch_id becomes "site/camera/batchId". The foreign keys are not
+      -- deferrable, so they are dropped for the rewrite and made again as they were.
+      ALTER TABLE line_counts DROP CONSTRAINT line_counts_batch_id_fkey;
+      ALTER TABLE zone_counts DROP CONSTRAINT zone_counts_batch_id_fkey;
+      ALTER TABLE zone_bins DROP CONSTRAINT zone_bins_batch_id_fkey;
+      ALTER TABLE flows DROP CONSTRAINT flows_batch_id_fkey;
+      UPDATE line_counts c SET batch_id = b.site || '/' || b.camera || '/' || b.batch_id FROM count_bins b WHERE b.batch_id = c.batch_id;
+      UPDATE zone_counts c SET batch_id = b.site || '/' || b.camera || '/' || b.batch_id FROM count_bins b WHERE b.batch_id = c.batch_id;
+      UPDATE zone_bins c SET batch_id = b.site || '/' || b.camera || '/' || b.batch_id FROM count_bins b WHERE b.batch_id = c.batch_id;
+      UPDATE flows c SET batch_id = b.site || '/' || b.camera || '/' || b.batch_id FROM count_bins b WHERE b.batch_id = c.batch_id;
+      UPDATE count_bins SET batch_id = site || '/' || camera || '/' || batch_id;
+      ALTER TABLE line_counts ADD CONSTRAINT line_counts_batch_id_fkey FOREIGN KEY (batch_id) REFERENCES count_bins(batch_id) ON DELETE CASCADE;
+      ALTER TABLE zone_counts ADD CONSTRAINT zone_counts_batch_id_fkey FOREIGN KEY (batch_id) REFERENCES count_bins(batch_id) ON DELETE CASCADE;
+      ALTER TABLE zone_bins ADD CONSTRAINT zone_bins_batch_id_fkey FOREIGN KEY (batch_id) REFERENCES count_bins(batch_id) ON DELETE CASCADE;
+      ALTER TABLE flows ADD CONSTRAINT flows_batch_id_fkey FOREIGN KEY (batch_id) REFERENCES count_bins(batch_id) ON DELETE CASCADE;
+    `,
+  },
+  {
+    version: 8,
+    name: 'removed cameras, broker password hashes',
+    sql: `
+      -- byliv-hub camera remove: the account ends (the broker refuses it, the hub ignores what
+      -- it still sends), the camera's stored counts stay, so the row stays for their keys.
+      ALTER TABLE cameras ADD COLUMN removed_at TEXT;
+      -- The same password as Mosquitto's password file keeps it ($7$: PBKDF2-SHA512), so
+      -- byliv-hub broker-config can write that file; null for cameras added before this.
+      ALTER TABLE cameras ADD COLUMN broker_hash TEXT;
+    `,
+  },
 ];

@@ -293,4 +293,33 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX sign_in_attempts_by_time ON sign_in_attempts (at_ms);
     `,
   },
+  {
+    version: 7,
+    name: 'count bins keyed by camera',
+    sql: `
+      -- The dedup key becomes (site, camera, batchId): count_bins.batch_id (and the batch_id of
+      -- the rows under it) now holds "site/camera/batchId" (batches.ts binKey), so a camera can
+      -- never take, or shadow, another camera's batch id. Ids cannot contain "/", so the key is
+      -- unambiguous; the payload keeps the batchId as sent. Foreign keys are checked at commit,
+      -- once parents and children agree again.
+      PRAGMA defer_foreign_keys = ON;
+      UPDATE line_counts SET batch_id = (SELECT b.site || '/' || b.camera || '/' || b.batch_id FROM count_bins b WHERE b.batch_id = line_counts.batch_id);
+      UPDATE zone_counts SET batch_id = (SELECT b.site || '/' || b.camera || '/' || b.batch_id FROM count_bins b WHERE b.batch_id = zone_counts.batch_id);
+      UPDATE zone_bins SET batch_id = (SELECT b.site || '/' || b.camera || '/' || b.batch_id FROM count_bins b WHERE b.batch_id = zone_bins.batch_id);
+      UPDATE flows SET batch_id = (SELECT b.site || '/' || b.camera || '/' || b.batch_id FROM count_bins b WHERE b.batch_id = flows.batch_id);
+      UPDATE count_bins SET batch_id = site || '/' || camera || '/' || batch_id;
+    `,
+  },
+  {
+    version: 8,
+    name: 'removed cameras, broker password hashes',
+    sql: `
+      -- byliv-hub camera remove: the account ends (the broker refuses it, the hub ignores what
+      -- it still sends), the camera's stored counts stay, so the row stays for their keys.
+      ALTER TABLE cameras ADD COLUMN removed_at TEXT;
+      -- The same password as Mosquitto's password file keeps it ($7$: PBKDF2-SHA512), so
+      -- byliv-hub broker-config can write that file; null for cameras added before this.
+      ALTER TABLE cameras ADD COLUMN broker_hash TEXT;
+    `,
+  },
 ];

@@ -8,6 +8,7 @@ import { HubStore } from './store.ts';
 import { POSTGRES_MIGRATIONS } from './migrations-postgres.ts';
 import type { Migration } from './migrations.ts';
 import type { SqlClient, SqlParams, SqlValue } from './sql.ts';
+import { DEFAULT_READ_LIMITS, ReadGate, overBudget, readDeadline, type ReadLimits } from './read-gate.ts';
 
 /** int8 (COUNT, BIGINT columns, identity ids) and numeric (SUM of BIGINT) as JS numbers: all our values are far below 2^53. */
 const types = {
@@ -74,6 +75,7 @@ function transactionClient(connection: pg.PoolClient, depth: number): SqlClient 
     all: async <T>(sql: string, params?: SqlParams) => (await query<T>(connection, sql, params)).rows,
     get: async <T>(sql: string, params?: SqlParams) => (await query<T>(connection, sql, params)).rows[0],
     run: async (sql, params) => ({ changes: (await query(connection, sql, params)).rowCount ?? 0 }),
+    read: async <T>(sql: string, params?: SqlParams) => (await query<T>(connection, sql, params)).rows,
     async transaction(fn) {
       const savepoint = `sp${depth}`;
       await connection.query(`SAVEPOINT ${savepoint}`);
@@ -95,8 +97,40 @@ function transactionClient(connection: pg.PoolClient, depth: number): SqlClient 
 
 export class PostgresClient implements SqlClient {
   readonly dialect = 'postgres' as const;
+  private readonly gate: ReadGate;
 
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    readLimits: ReadLimits = DEFAULT_READ_LIMITS,
+  ) {
+    this.gate = new ReadGate(readLimits);
+  }
+
+  /**
+   * The pool already runs queries off this thread; the gate keeps a researcher's burst from
+   * taking every pooled connection (ingest needs one), and statement_timeout cancels a query
+   * on the server when the budget runs out, so it does not go on using the database.
+   */
+  async read<T>(sql: string, params?: SqlParams): Promise<T[]> {
+    const deadline = readDeadline(this.gate.limits);
+    const release = await this.gate.enter(deadline);
+    const connection = await this.pool.connect().catch((error) => (release(), Promise.reject(error)));
+    try {
+      await connection.query('BEGIN READ ONLY');
+      await connection.query(`SET LOCAL statement_timeout = ${Math.max(1, deadline - Date.now())}`);
+      const { rows } = await query<T>(connection, sql, params);
+      await connection.query('COMMIT');
+      return rows;
+    } catch (error) {
+      await connection.query('ROLLBACK').catch(() => undefined);
+      // 57014: canceled by statement_timeout
+      if ((error as { code?: string }).code === '57014') throw overBudget(this.gate.limits);
+      throw error;
+    } finally {
+      connection.release();
+      release();
+    }
+  }
 
   async all<T>(sql: string, params?: SqlParams): Promise<T[]> {
     return (await query<T>(this.pool, sql, params)).rows;

@@ -93,7 +93,7 @@ export class CountRollups {
   lines(range: BinRange, rollup: Rollup, cls: ClassFilter): Promise<LineRollupRow[]> {
     const { where, params: p } = params(range, rollup);
     const classSql = cls === 'all' ? '' : 'AND l.class = @cls';
-    return this.sql.all<LineRollupRow>(
+    return this.sql.read<LineRollupRow>(
       `SELECT ${BUCKET_SQL} AS "bucketMs", b.site, b.camera, l.line_id AS line, SUM(l.forward) AS forward, SUM(l.backward) AS backward
        FROM count_bins b JOIN line_counts l ON l.batch_id = b.batch_id
        WHERE ${where} ${classSql}
@@ -105,7 +105,7 @@ export class CountRollups {
   zones(range: BinRange, rollup: Rollup, cls: ClassFilter): Promise<ZoneRollupRow[]> {
     const { where, params: p } = params(range, rollup);
     const classSql = cls === 'all' ? '' : 'AND zc.class = @cls';
-    return this.sql.all<ZoneRollupRow>(
+    return this.sql.read<ZoneRollupRow>(
       `SELECT ${BUCKET_SQL} AS "bucketMs", b.site, b.camera, zb.zone_id AS zone,
               SUM((SELECT SUM(zc.entries) FROM zone_counts zc WHERE zc.batch_id = b.batch_id AND zc.zone_id = zb.zone_id ${classSql})) AS entries,
               SUM((SELECT SUM(zc.exits) FROM zone_counts zc WHERE zc.batch_id = b.batch_id AND zc.zone_id = zb.zone_id ${classSql})) AS exits,
@@ -120,7 +120,7 @@ export class CountRollups {
   /** How much of each bucket each camera saw: Σ (binSeconds − gapSeconds) and frame counts. */
   coverage(range: BinRange, rollup: Rollup): Promise<CoverageRow[]> {
     const { where, params: p } = params(range, rollup);
-    return this.sql.all<CoverageRow>(
+    return this.sql.read<CoverageRow>(
       `SELECT ${BUCKET_SQL} AS "bucketMs", b.site, b.camera, COUNT(*) AS bins, SUM(b.bin_seconds - b.gap_seconds) AS "observedSeconds",
               SUM(b.frames_processed) AS "framesProcessed", SUM(b.frames_expected) AS "framesExpected"
        FROM count_bins b WHERE ${where}

@@ -8,6 +8,8 @@
  * (`AS "bucketMs"`): PostgreSQL folds unquoted names to lower case.
  */
 import Database from 'better-sqlite3';
+import { DEFAULT_READ_LIMITS, type ReadLimits } from './read-gate.ts';
+import { SqliteReadPool } from './read-pool.ts';
 
 export type SqlValue = string | number | bigint | boolean | Buffer | null;
 export type SqlParams = readonly SqlValue[] | Readonly<Record<string, SqlValue | undefined>>;
@@ -19,6 +21,12 @@ export interface SqlClient {
   get<T>(sql: string, params?: SqlParams): Promise<T | undefined>;
   /** For writes: how many rows changed. */
   run(sql: string, params?: SqlParams): Promise<{ changes: number }>;
+  /**
+   * `all` for a heavy read (indicators, series, count rollups), kept off the ingest path: on
+   * SQLite a worker thread's read-only connection, on PostgreSQL a pooled connection under
+   * statement_timeout. Both under the same ReadLimits; over them it throws ReadBusyError.
+   */
+  read<T>(sql: string, params?: SqlParams): Promise<T[]>;
   /**
    * Runs `fn` in a transaction (a savepoint when already inside one): committed when it
    * resolves, rolled back when it throws. Use only `tx` inside it.
@@ -68,17 +76,48 @@ type Statement = Database.Statement;
  * A call checks the lock and runs its statement with no await in between, so no transaction
  * can begin in the gap.
  */
+export interface SqliteClientOptions {
+  readLimits?: ReadLimits;
+  /**
+   * The longest a `stream` may hold its read transaction (default 15 min). While one is open,
+   * no checkpoint can move past its snapshot: the WAL grows and every commit gets slower.
+   */
+  streamMaxMs?: number;
+  /** How often a PASSIVE checkpoint is tried besides SQLite's own (default 30 s; 0: never). */
+  checkpointEveryMs?: number;
+}
+
 export class SqliteClient implements SqlClient {
   readonly dialect = 'sqlite' as const;
   private readonly statements = new Map<string, Statement>();
   private readonly lock = new Mutex();
+  private readonly readers: SqliteReadPool | null;
+  private readonly checkpoints: NodeJS.Timeout | undefined;
+  private readonly streamMaxMs: number;
 
   constructor(
     /** The open connection; only the store's own setup and backup touch it directly. */
     readonly connection: Database.Database,
     /** The file, for the second connection that `stream` reads on; ':memory:' has none. */
     readonly path: string,
-  ) {}
+    options: SqliteClientOptions = {},
+  ) {
+    this.readers = path === ':memory:' ? null : new SqliteReadPool(path, options.readLimits ?? DEFAULT_READ_LIMITS);
+    this.streamMaxMs = options.streamMaxMs ?? 15 * 60_000;
+    const every = options.checkpointEveryMs ?? 30_000;
+    if (path !== ':memory:' && every > 0) {
+      // SQLite checkpoints only on commit, and gives up while a reader holds an old snapshot;
+      // trying again on a timer resets the WAL as soon as that reader is gone, even when ingest is quiet.
+      this.checkpoints = setInterval(() => {
+        if (this.lock.locked || !this.connection.open) return;
+        try {
+          this.connection.pragma('wal_checkpoint(PASSIVE)');
+        } catch {
+          // busy or failing disk: SQLite's own checkpoint on the next commit tries again
+        }
+      }, every).unref();
+    }
+  }
 
   async all<T>(sql: string, params?: SqlParams): Promise<T[]> {
     while (this.lock.locked) await this.lock.idle();
@@ -93,6 +132,11 @@ export class SqliteClient implements SqlClient {
   async run(sql: string, params?: SqlParams): Promise<{ changes: number }> {
     while (this.lock.locked) await this.lock.idle();
     return this.runNow(sql, params);
+  }
+
+  async read<T>(sql: string, params?: SqlParams): Promise<T[]> {
+    if (!this.readers) return this.all<T>(sql, params);
+    return this.readers.all<T>(sql, isNamed(params) ? named(params) : positional(params));
   }
 
   async transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
@@ -114,14 +158,20 @@ export class SqliteClient implements SqlClient {
     try {
       reader.pragma('busy_timeout = 5000');
       const statement = reader.prepare(sql);
-      const rows = (isNamed(params) ? statement.iterate(params) : statement.iterate(...((params ?? []) as unknown[]))) as IterableIterator<T>;
-      for (const row of rows) yield row;
+      const rows = (isNamed(params) ? statement.iterate(named(params)) : statement.iterate(...positional(params))) as IterableIterator<T>;
+      const started = Date.now();
+      for (const row of rows) {
+        if (Date.now() - started > this.streamMaxMs) throw new Error(`a streamed read was stopped after ${Math.round(this.streamMaxMs / 1000)} s: its read transaction would keep the WAL from being checkpointed`);
+        yield row;
+      }
     } finally {
       reader.close();
     }
   }
 
   async close(): Promise<void> {
+    clearInterval(this.checkpoints);
+    await this.readers?.close();
     const release = await this.lock.acquire();
     try {
       if (this.connection.open) this.connection.close();
@@ -138,6 +188,7 @@ export class SqliteClient implements SqlClient {
       all: async (sql, params) => this.allNow(sql, params),
       get: async (sql, params) => this.getNow(sql, params),
       run: async (sql, params) => this.runNow(sql, params),
+      read: async (sql, params) => this.allNow(sql, params),
       transaction: (inner) => this.inTransaction(inner, depth + 1),
       stream: (sql, params) => asAsync(this.allNow(sql, params)),
       close: async () => undefined,

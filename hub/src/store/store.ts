@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { openDatabase, type OpenOptions } from './database.ts';
-import { SqliteClient, type Dialect, type SqlClient } from './sql.ts';
+import { SqliteClient, type Dialect, type SqlClient, type SqliteClientOptions } from './sql.ts';
 import { CameraRegistry } from './cameras.ts';
 import { CountBins } from './batches.ts';
 import { CameraStatusLog } from './camera-status.ts';
@@ -105,8 +105,8 @@ export class HubStore {
   }
 
   /** The embedded store: one SQLite file (created and migrated when needed). */
-  static open(path: string, options?: OpenOptions): HubStore {
-    return new HubStore(path, new SqliteClient(openDatabase(path, options), path));
+  static open(path: string, options?: OpenOptions & SqliteClientOptions): HubStore {
+    return new HubStore(path, new SqliteClient(openDatabase(path, options), path, options));
   }
 
   /** A store over an SQL client that is already open and migrated (the PostgreSQL store). */

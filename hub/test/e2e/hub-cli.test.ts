@@ -76,7 +76,7 @@ describe('byliv-hub start (embedded broker) as a process', () => {
 
     const db = new Database(join(dir.path, 'hub.sqlite'), { readonly: true });
     try {
-      expect(db.prepare('SELECT batch_id FROM count_bins ORDER BY seq').pluck().all()).toEqual(batches.map((b) => b.batchId));
+      expect(db.prepare('SELECT batch_id FROM count_bins ORDER BY seq').pluck().all()).toEqual(batches.map((b) => `park/cam1/${b.batchId}`)); // the key is scoped by camera
       const letters = db.prepare('SELECT topic, reason FROM dead_letters ORDER BY id').all() as { topic: string; reason: string }[];
       expect(letters.map((l) => l.topic)).toEqual([topic, 'byliv/v1/park/cam1/frames', 'byliv/v1/park/cam2/counts']);
       expect(letters[0].reason).toMatch(/^payload is not JSON/);

@@ -39,7 +39,14 @@ export interface ExportOptions {
   /** Counts from 1 to suppressBelow − 1 are blanked (default 5). */
   suppressBelow: number;
   citation: string;
+  /**
+   * A download whose client reads nothing for this long is cut off (default 30 s): its read
+   * transaction would otherwise stay open and keep the WAL from being checkpointed.
+   */
+  idleTimeoutMs?: number;
 }
+
+export const EXPORT_IDLE_TIMEOUT_MS = 30_000;
 
 export function exportRoutes(store: HubStore, clock: () => Date, options: ExportOptions) {
   const app = apiRouter();
@@ -120,11 +127,29 @@ export function exportRoutes(store: HubStore, clock: () => Date, options: Export
     };
     const encoder = new TextEncoder();
     const size = ROLLUP_MS[q.rollup];
+    const idleMs = options.idleTimeoutMs ?? EXPORT_IDLE_TIMEOUT_MS;
+    // Served by @hono/node-server: its response. A client that stops reading leaves the server
+    // waiting for 'drain' without ever pulling again, so erroring the stream alone ends nothing:
+    // the connection itself is cut.
+    const outgoing = (c.env as { outgoing?: { destroy(): void } } | undefined)?.outgoing;
+    // Armed whenever a chunk waits for the client; a pull (the client read) disarms it.
+    let idle: NodeJS.Timeout | undefined;
+    const armIdle = (controller: ReadableStreamDefaultController<Uint8Array>) => {
+      idle = setTimeout(() => {
+        // The server then cancels the stream (below); elsewhere the error ends it.
+        if (outgoing) outgoing.destroy();
+        else controller.error(new Error(`export idle for ${idleMs / 1000} s: closed`));
+        void finish(false).catch(() => undefined);
+      }, idleMs);
+      idle.unref();
+    };
     const stream = new ReadableStream<Uint8Array>({
       start(controller) {
         controller.enqueue(encoder.encode(q.format === 'csv' ? `${EXPORT_COLUMNS.join(',')}\n` : `{"header":${JSON.stringify(header)},"rows":[`));
+        armIdle(controller);
       },
       async pull(controller) {
+        clearTimeout(idle);
         try {
           let chunk = '';
           // ~500 rows per chunk: big enough to be quick, small enough to stream
@@ -143,12 +168,14 @@ export function exportRoutes(store: HubStore, clock: () => Date, options: Export
             rows++;
           }
           controller.enqueue(encoder.encode(chunk));
+          armIdle(controller);
         } catch (error) {
           controller.error(error);
           await finish(false).catch(() => undefined);
         }
       },
       async cancel() {
+        clearTimeout(idle);
         await finish(false);
       },
     });

@@ -15,7 +15,7 @@ import { Id } from '@byliv/protocol';
 import { ROLES, type HubStore } from '../../store/index.ts';
 import { PASSWORD_MAX_LENGTH, Password, Username } from '../../store/users.ts';
 import { hashPassword, newPassword, tokenHash, verifyPassword } from '../../auth/index.ts';
-import { addCamera, createToken } from '../../admin.ts';
+import { CameraExistsError, addCamera, createToken } from '../../admin.ts';
 import { addUser, disableUser } from '../../accounts.ts';
 import { SESSION_COOKIE, auditActor, checkSameOrigin, requireRole, type ApiEnv } from '../auth.ts';
 import { apiRouter, errors, json, jsonBodyOf, jsonRequest, roles, z } from '../contract.ts';
@@ -33,8 +33,20 @@ const NewUser = z
   .strict()
   .openapi('NewUser', { description: 'Usernames are 1–64 lower-case letters, digits, ".", "_", "@" or "-"; passwords at least 12 characters (stored as a scrypt hash)' });
 const NewToken = z.object({ role: z.enum(ROLES), label: z.string().min(1).max(200).optional() }).strict().openapi('NewToken');
+// Decimal digits only: Number() would read "0x1", "1e0" or " 1" as token 1 and revoke it.
+const TokenId = z
+  .string()
+  .regex(/^[1-9][0-9]{0,15}$/, { message: 'a token id is a whole number in decimal digits, like 3' })
+  .transform(Number)
+  .refine(Number.isSafeInteger, { message: 'no token has an id that large' })
+  .openapi({ description: 'The token’s id', example: '3' });
 const NewCamera = z
-  .object({ site: Id, camera: Id, name: z.string().min(1).max(200).optional().openapi({ description: 'Names the site if the site is new' }) })
+  .object({
+    site: Id,
+    camera: Id,
+    name: z.string().min(1).max(200).optional().openapi({ description: 'Names the site if the site is new' }),
+    rotatePassword: z.boolean().optional().openapi({ description: 'For a registered camera: give it a new password (the old one stops working, its live session is closed). Without it, a registered camera is a 409.' }),
+  })
   .strict()
   .openapi('NewCamera');
 
@@ -225,14 +237,13 @@ export function sessionRoutes(store: HubStore, clock: () => Date, options: { sec
       summary: 'Revoke an API token',
       description: ADMIN,
       middleware: [admin] as const,
-      request: { params: z.object({ id: z.string().openapi({ description: 'The token’s id', example: '3' }) }) },
-      responses: { 204: { description: 'Revoked (or already revoked)' }, ...errors(401, 403, 404) },
+      request: { params: z.object({ id: TokenId }) },
+      responses: { 204: { description: 'Revoked (or already revoked)' }, ...errors(400, 401, 403, 404) },
     }),
     async (c) => {
-      const raw = c.req.valid('param').id;
-      const id = Number(raw);
-      const token = Number.isSafeInteger(id) ? await store.tokens.get(id) : undefined;
-      if (!token) throw notFound(`no token ${raw}`);
+      const { id } = c.req.valid('param');
+      const token = await store.tokens.get(id);
+      if (!token) throw notFound(`no token ${id}`);
       if (await store.tokens.revoke(id, clock())) await store.audit.add({ ...auditActor(c.get('principal')), action: 'token.revoke', detail: { id } }, clock());
       return c.body(null, 204);
     },
@@ -242,18 +253,22 @@ export function sessionRoutes(store: HubStore, clock: () => Date, options: { sec
     createRoute({
       method: 'post',
       path: '/cameras',
-      summary: 'Register a camera (or give it a new password)',
+      summary: 'Register a camera (or, with rotatePassword, give it a new password)',
       description: `${ADMIN} Returns its MQTT username and password, shown only here (the hub stores a scrypt hash).`,
       middleware: [admin, jsonBodyOf('camera (expected { site, camera, name? })')] as const,
       request: { body: jsonRequest(NewCamera) },
-      responses: { 201: json(CameraCredentials, 'Registered'), 200: json(CameraCredentials, 'A new password for a registered camera'), ...errors(400, 401, 403, 415) },
+      responses: { 201: json(CameraCredentials, 'Registered'), 200: json(CameraCredentials, 'A new password for a registered camera (rotatePassword), or a removed camera registered again'), ...errors(400, 401, 403, 409, 415) },
     }),
     async (c) => {
       const input = c.req.valid('json');
       const at = clock();
       if (input.name !== undefined) await store.cameras.ensureSite(input.site, at, input.name); // names a new site; an existing one keeps its name
-      const { username, password, created } = await addCamera(store, input.site, input.camera, at);
-      await store.audit.add({ ...auditActor(c.get('principal')), action: created ? 'camera.add' : 'camera.password', detail: { site: input.site, camera: input.camera } }, at);
+      const added = await addCamera(store, input.site, input.camera, at, { rotatePassword: input.rotatePassword }).catch((error: unknown) => {
+        if (error instanceof CameraExistsError) throw new ApiError(409, 'conflict', `camera ${input.site}/${input.camera} is already registered; send rotatePassword: true to give it a new password`);
+        throw error;
+      });
+      const { username, password, created } = added;
+      await store.audit.add({ ...auditActor(c.get('principal')), action: added.outcome === 'rotated' ? 'camera.password' : 'camera.add', detail: { site: input.site, camera: input.camera } }, at);
       // Shown once: the hub keeps only the scrypt hash.
       return created ? c.json({ username, password }, 201) : c.json({ username, password }, 200);
     },
