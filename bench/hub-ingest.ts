@@ -113,7 +113,7 @@ function hubCli(storeOptions: string[], ...args: string[]): string {
 }
 
 async function startHub(storeOptions: string[], args: string[], env: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
-  const hub = spawn(process.execPath, [hubBin, 'start', ...storeOptions, '--http-port', '0', '--mqtt-host', '127.0.0.1', '--sqlite-synchronous', synchronous, ...args], {
+  const hub = spawn(process.execPath, [hubBin, 'start', ...storeOptions, '--http-port', '0', '--mqtt-host', '127.0.0.1', '--sqlite-synchronous', synchronous, ...(args.includes('--broker') ? [] : ['--camera-rate', '100000']), ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
   });

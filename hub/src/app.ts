@@ -7,6 +7,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { openStore, scheduleCompaction, type CompactionSchedule, type HubStore, type RetentionPolicy } from './store/index.ts';
 import { Ingest, type FloodLimits, type IngestOutcome } from './ingest/index.ts';
 import { EmbeddedBroker, ExternalBrokerSubscriber } from './broker/index.ts';
+import type { PaceLimits } from './broker/camera-pacer.ts';
 import { createApi, type ApiOptions } from './api/index.ts';
 
 export interface HubConfig {
@@ -51,6 +52,8 @@ export interface HubConfig {
   clock?: () => Date;
   /** Embedded broker: how often live camera sessions are checked for a rotated or removed account (default 5000 ms). */
   credentialCheckMs?: number;
+  /** Embedded broker: each camera's publish rate (default DEFAULT_PACE_LIMITS, broker/camera-pacer.ts). */
+  cameraPace?: PaceLimits;
   log?: (line: string) => void;
   onIngest?: (outcome: IngestOutcome) => void;
 }
@@ -112,7 +115,7 @@ export function createHub(config: HubConfig): Hub {
           external = new ExternalBrokerSubscriber({ ...config.broker, dataDir: config.dataDir, ingest, log });
           external.start();
         } else {
-          embedded = await EmbeddedBroker.start({ store, ingest, port: config.mqttPort ?? 1883, host: config.mqttHost, tls: config.mqttTls, credentialCheckMs: config.credentialCheckMs, log });
+          embedded = await EmbeddedBroker.start({ store, ingest, port: config.mqttPort ?? 1883, host: config.mqttHost, tls: config.mqttTls, credentialCheckMs: config.credentialCheckMs, paceLimits: config.cameraPace, log });
         }
         const app = createApi({ store, clock: config.clock, suppressBelow: config.suppressBelow, citation: config.citation, log, ...config.dashboard });
         if (config.retention) compaction = scheduleCompaction(store.retention, config.retention, { everyMs: config.compactEveryMs, clock: config.clock, log });

@@ -17,6 +17,7 @@ import { CAMERAS_USAGE, brokerConfigCommand, cameraCommand } from './cli-cameras
 import { ROLES, describeDatabase, isPostgresUrl, type Role } from './store/index.ts';
 import { summarizeBatches } from './report/index.ts';
 import { resolveCamera } from './api/routes/resolve.ts';
+import { DEFAULT_PACE_LIMITS, type PaceLimits } from './broker/camera-pacer.ts';
 import { Instant } from './api/params.ts';
 import { STORE_USAGE, UsageError, dataDir, parse, withStore } from './cli-common.ts';
 import { userCommand, USERS_USAGE } from './cli-users.ts';
@@ -26,7 +27,7 @@ import { maintenanceCommand, MAINTENANCE_USAGE, retentionOptions, retentionPolic
 const USAGE = `usage:
   byliv-hub start [--data-dir DIR] [--mqtt-port N] [--http-port N] [--broker URL]
                   [--broker-username U] [--broker-ca FILE] [--mqtt-host H] [--http-host H] [--suppress-below N]
-                  [--client-id ID] [--share-group NAME]
+                  [--client-id ID] [--share-group NAME] [--camera-rate N]
                   [--mqtt-tls-cert PEM --mqtt-tls-key PEM] [--sqlite-synchronous FULL|NORMAL]
                   [--database postgres://…] [--keep-raw-days N] [--keep-hourly-days N]
       runs the hub: embedded MQTT broker (default port 1883) or, with --broker, a subscriber to an
@@ -36,7 +37,9 @@ const USAGE = `usage:
       FULL (default) syncs every commit: an acknowledged batch survives a power loss;
       the dashboard is served on the HTTP port; the map uses no external tiles unless
       --tile-url (https://…/{z}/{x}/{y}.png) is given; traffic lights turn yellow/red when a
-      district is that share worse than the municipal average; --secure-cookies behind HTTPS
+      district is that share worse than the municipal average; --secure-cookies behind HTTPS;
+      --camera-rate: messages a second one camera may publish to the embedded broker (default
+      20, bursts of 10 × that); faster ones wait for their PUBACK
 ${CAMERAS_USAGE}
   byliv-hub token create --role admin|planner|researcher [--label TEXT] [--data-dir DIR]
       prints {"token","role"}; only its hash is stored
@@ -85,6 +88,7 @@ async function start(args: string[]): Promise<void> {
     'broker-ca': { type: 'string' },
     'client-id': { type: 'string' },
     'share-group': { type: 'string' },
+    'camera-rate': { type: 'string' },
     'suppress-below': { type: 'string' },
     'sqlite-synchronous': { type: 'string', default: 'FULL' },
     'tile-url': { type: 'string' },
@@ -100,6 +104,13 @@ async function start(args: string[]): Promise<void> {
   if (v.broker !== undefined && !/^(mqtts?|wss?):\/\//.test(v.broker)) throw new UsageError(`--broker must be a URL like mqtt://host:1883, got "${v.broker}"`);
   if (v.broker === undefined && (v['broker-username'] !== undefined || v['broker-ca'] !== undefined || v['client-id'] !== undefined || v['share-group'] !== undefined)) throw new UsageError('--broker-username, --broker-ca, --client-id and --share-group need --broker');
   if (v['share-group'] !== undefined && !/^[^/+#\s]{1,64}$/.test(v['share-group'])) throw new UsageError(`--share-group must be 1–64 characters without "/", "+", "#" or spaces, got "${v['share-group']}"`);
+  let cameraPace: PaceLimits | undefined;
+  if (v['camera-rate'] !== undefined) {
+    const rate = Number(v['camera-rate']);
+    if (!(Number.isFinite(rate) && rate > 0)) throw new UsageError(`--camera-rate must be a positive number of messages a second, got "${v['camera-rate']}"`);
+    if (v.broker !== undefined) throw new UsageError('--camera-rate paces the embedded broker; with --broker, limits are the broker\'s business');
+    cameraPace = { ...DEFAULT_PACE_LIMITS, perSecond: rate, burst: Math.max(1, Math.round(10 * rate)) };
+  }
   const suppressBelow = v['suppress-below'] === undefined ? undefined : Number(v['suppress-below']);
   if (suppressBelow !== undefined && !(Number.isInteger(suppressBelow) && suppressBelow >= 1)) throw new UsageError(`--suppress-below must be a whole number ≥ 1, got "${v['suppress-below']}"`);
   if ((v['mqtt-tls-cert'] === undefined) !== (v['mqtt-tls-key'] === undefined)) throw new UsageError('--mqtt-tls-cert and --mqtt-tls-key go together');
@@ -131,6 +142,7 @@ async function start(args: string[]): Promise<void> {
     synchronous,
     dashboard: { trafficLights, tileUrl, dashboardDir: v['dashboard-dir'], secureCookies: v['secure-cookies'] },
     retention: retentionPolicy(v),
+    cameraPace,
     log,
   });
   let stopping = false;

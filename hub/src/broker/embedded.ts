@@ -15,6 +15,9 @@
  * A camera's client id must be its username ("site/camera"): aedes hands a session to whoever
  * connects with its client id, so otherwise one camera could take another's session. The hub
  * itself never connects here (it ingests in process), so no other id is needed.
+ * Each camera's publishes are paced (camera-pacer.ts): past its rate a message's ingest and
+ * PUBACK wait their turn, so a camera publishing too fast slows down instead of crowding out
+ * the others; one that does not wait for PUBACKs is cut off.
  * Live sessions are checked against the store every credentialCheckMs: a camera whose password
  * was rotated or that was removed (`byliv-hub camera add --rotate-password`, `camera remove`,
  * from any process sharing the store) is disconnected, and its old password no longer connects.
@@ -28,6 +31,7 @@ import { hashPassword, verifyPassword } from '../auth/index.ts';
 import { mayPublish, maySubscribe, type CameraIdentity } from './acl.ts';
 import { PacketSizeGuard } from './packet-guard.ts';
 import { RepeatedLog } from './repeated-log.ts';
+import { CameraPacer, DEFAULT_PACE_LIMITS, type PaceLimits } from './camera-pacer.ts';
 
 /**
  * Room for a packet's topic and headers on top of the ingest's payload limit. A payload over
@@ -49,6 +53,8 @@ export interface EmbeddedBrokerOptions {
   maxPacketBytes?: number;
   /** How often live sessions are checked against the cameras' current passwords. Default 5000. */
   credentialCheckMs?: number;
+  /** Per-camera publish rate; default DEFAULT_PACE_LIMITS. */
+  paceLimits?: PaceLimits;
   log?: (line: string) => void;
 }
 
@@ -69,12 +75,16 @@ export class EmbeddedBroker {
   private readonly decoyHash = hashPassword('decoy');
   // A full disk fails every batch alike, and every camera resends: one line a minute, counted.
   private readonly ingestFailures = new RepeatedLog({ log: (line) => this.options.log?.(line) });
+  private readonly pacer: CameraPacer;
+  private readonly paceCutOffs = new RepeatedLog({ log: (line) => this.options.log?.(line) });
 
   private constructor(
     private readonly options: EmbeddedBrokerOptions,
     private readonly aedes: Aedes,
     private readonly server: Server,
-  ) {}
+  ) {
+    this.pacer = new CameraPacer(options.paceLimits ?? DEFAULT_PACE_LIMITS);
+  }
 
   static async start(options: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
     let broker: EmbeddedBroker | undefined;
@@ -99,7 +109,10 @@ export class EmbeddedBroker {
         resolve();
       });
     });
-    broker.credentialTimer = setInterval(() => void broker!.checkCredentials(), options.credentialCheckMs ?? 5000);
+    broker.credentialTimer = setInterval(() => {
+      broker!.pacer.sweep(Date.now());
+      void broker!.checkCredentials();
+    }, options.credentialCheckMs ?? 5000);
     broker.credentialTimer.unref();
     return broker;
   }
@@ -186,6 +199,20 @@ export class EmbeddedBroker {
         .then(() => done(new Error(`camera ${camera.site}/${camera.camera} may not publish to ${packet.topic}`)));
       return;
     }
+    const wait = this.pacer.take(camera.username, Date.now());
+    if (wait === null) {
+      // No PUBACK and the connection closes: an agent keeps the message and resends it later.
+      this.paceCutOffs.note(`pace ${camera.username}`, `camera ${camera.username} publishes faster than ${this.pacer.limits.perSecond}/s without waiting for acknowledgements; connection closed`);
+      return done(new Error(`camera ${camera.username} is publishing too fast`));
+    }
+    if (wait > 0) {
+      setTimeout(() => this.ingestPublish(camera, packet, payload, done), wait);
+      return;
+    }
+    this.ingestPublish(camera, packet, payload, done);
+  }
+
+  private ingestPublish(camera: CameraIdentity, packet: PublishPacket, payload: Buffer, done: (error?: Error | null) => void): void {
     // Batches arriving together are committed together (Ingest.submit); the PUBACK waits for the commit.
     this.options.ingest.submit({ topic: packet.topic, payload, sender: camera.username }).then((outcome) => {
       if (outcome.kind === 'failed') {

@@ -4,6 +4,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { countsTopic } from '@byliv/protocol';
 import type { MqttClient } from 'mqtt';
 import { createHub, hubDatabasePath, type Hub } from '../app.ts';
+
+// This test is about the dead-letter cap; the pace (broker/camera-pacer.ts) is tested on its own.
+const UNPACED = { perSecond: 1e6, burst: 1e6, maxWaitMs: 0 };
 import { addCamera } from '../admin.ts';
 import { connectClient, publish } from '../../test/mqtt.ts';
 import { TEST_STORE, testStoreLocation } from '../../test/stores.ts';
@@ -22,7 +25,7 @@ beforeEach(async () => {
   now = t0;
   logged = [];
   location = await testStoreLocation();
-  hub = createHub({ dataDir: location.dataDir, database: location.database, mqttPort: 0, httpPort: 0, mqttHost: '127.0.0.1', httpHost: '127.0.0.1', clock: () => now, log: (l) => logged.push(l) });
+  hub = createHub({ dataDir: location.dataDir, database: location.database, mqttPort: 0, httpPort: 0, mqttHost: '127.0.0.1', httpHost: '127.0.0.1', clock: () => now, log: (l) => logged.push(l), cameraPace: UNPACED });
   url = `mqtt://127.0.0.1:${(await hub.start()).mqttPort}`;
 });
 afterEach(async () => {
