@@ -10,8 +10,9 @@ import { DEFAULT_STAY_MIN_SECONDS, dayStartMs, parseLocalDate, parseSubject, typ
 
 export const LocalDate = z
   .string()
-  .refine((s) => parseLocalDate(s) !== null, { message: 'expected a local date YYYY-MM-DD (Europe/Copenhagen)', abort: true })
-  .refine((s) => withinYears(Date.UTC(Number(s.slice(0, 4)), 0, 1)), { message: YEARS_MESSAGE })
+  .refine((s) => parseLocalDate(s) !== null, { message: 'expected a local date YYYY-MM-DD (Europe/Copenhagen)' })
+  // Not `abort` on the format check: in a union, an aborted member hides the union's own message.
+  .refine((s) => parseLocalDate(s) === null || withinYears(Date.UTC(Number(s.slice(0, 4)), 0, 1)), { message: YEARS_MESSAGE })
   .openapi({ description: 'A local date YYYY-MM-DD (Europe/Copenhagen)', format: 'date', example: '2026-11-16' });
 
 /** A local date (its local midnight, Europe/Copenhagen) or an ISO time with offset, as epoch ms. */
