@@ -311,8 +311,9 @@ export function hubContents(hub: HubLocation): Promise<HubContents> {
   );
 }
 
+/** The batchIds as the agent sent them (the stored key is scoped by site and camera). */
 export function storedBatchIds(hub: HubLocation): Promise<string[]> {
-  return readHub(hub, async (sql) => (await sql.all<{ batch_id: string }>('SELECT batch_id FROM count_bins')).map((r) => r.batch_id), []);
+  return readHub(hub, async (sql) => (await sql.all<{ payload: string }>('SELECT payload FROM count_bins')).map((r) => (JSON.parse(r.payload) as { batchId: string }).batchId), []);
 }
 
 /** The hub's audit log, oldest first. */
