@@ -5,7 +5,7 @@
  * model for every setting. Frames and times come from the agent's own source stage, so a
  * replay sees exactly what `edge run` would.
  *
- *   npx tsx bench/tune/cache-detections.ts [--size 416x416] [--coarse 320x256 [--coarse-only]] [--score 0.05] [--threads 2] [--model manifest.json] [--video V]
+ *   npx tsx bench/tune/cache-detections.ts [--size 416x416] [--coarse 320x256 [--coarse-only]] [--score 0.05] [--nms-iou 0.6] [--threads 2] [--model manifest.json] [--video V]
  *
  * With `--coarse`, the agent's two-pass detector (edge/src/detect/multi-scale.ts): the fine
  * frame at --size plus a coarse pass scaled from it, merged; with `--coarse-only`, the coarse
@@ -28,6 +28,7 @@ const { values } = parseArgs({
     size: { type: 'string', default: '416x416' },
     coarse: { type: 'string' },
     'coarse-only': { type: 'boolean', default: false },
+    'nms-iou': { type: 'string' },
     score: { type: 'string', default: '0.05' },
     threads: { type: 'string' },
     model: { type: 'string' },
@@ -51,6 +52,7 @@ const manifestPath = values.model ?? (await ensureDefaultModel());
 const info = await probeVideo(video);
 const detector = await createDetector(manifestPath, { fine: { width, height }, coarse }, {
   scoreThreshold,
+  iouThreshold: values['nms-iou'] ? Number(values['nms-iou']) : undefined,
   threads: values.threads ? Number(values.threads) : availableParallelism(),
 });
 const cache: DetectionCache = { video, model: detector.manifest.name, width, height, scoreThreshold, fps: info.fps, sourceWidth: info.width, sourceHeight: info.height, inferenceMsPerFrame: 0, frames: [] };
