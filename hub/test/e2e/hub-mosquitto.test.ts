@@ -7,7 +7,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { connect as tcpConnect, createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { countsTopic, statusTopic } from '@byliv/protocol';
@@ -16,6 +15,7 @@ import { addCamera } from '../../src/admin.ts';
 import { openStore } from '../../src/store/index.ts';
 import { rawSql } from '../../src/store/testing.ts';
 import { makeBatch, tempDir } from '../fixtures.ts';
+import { canConnect, freePort } from '../net.ts';
 import { connectClient, publish, publishOutcome, until } from '../mqtt.ts';
 import { testStoreLocation } from '../stores.ts';
 
@@ -24,23 +24,6 @@ const MOSQUITTO_PASSWD = process.env.BYLIV_MOSQUITTO_PASSWD ?? '/usr/bin/mosquit
 const deploy = resolve(import.meta.dirname, '../../../deploy/mosquitto');
 const missing = !existsSync(MOSQUITTO);
 if (missing) console.warn(`SKIPPED hub-mosquitto tests: no mosquitto at ${MOSQUITTO} (apt-get install mosquitto, or set BYLIV_MOSQUITTO)`);
-
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => ok(port));
-    });
-    server.on('error', fail);
-  });
-}
-
-const canConnect = (port: number) =>
-  new Promise<boolean>((ok) => {
-    const s = tcpConnect(port, '127.0.0.1');
-    s.once('connect', () => (s.destroy(), ok(true)));
-    s.once('error', () => ok(false));
-  });
 
 const dir = tempDir('byliv-hub-mosquitto-');
 const HUB_PASSWORD = 'hub-secret-for-tests';

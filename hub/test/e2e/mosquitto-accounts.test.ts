@@ -8,13 +8,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { connect as tcpConnect, createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { countsTopic } from '@byliv/protocol';
 import { createHub, type Hub } from '../../src/app.ts';
 import { mosquittoAcl, mosquittoConf } from '../../src/broker/mosquitto-config.ts';
 import { makeBatch, tempDir } from '../fixtures.ts';
+import { canConnect, freePort } from '../net.ts';
 import { connectClient, publish, until } from '../mqtt.ts';
 
 const MOSQUITTO = process.env.BYLIV_MOSQUITTO ?? '/usr/sbin/mosquitto';
@@ -22,22 +22,6 @@ const missing = !existsSync(MOSQUITTO);
 if (missing) console.warn(`SKIPPED mosquitto-accounts tests: no mosquitto at ${MOSQUITTO}`);
 const bin = resolve(import.meta.dirname, '../../bin/byliv-hub.js');
 const deploy = resolve(import.meta.dirname, '../../../deploy/mosquitto');
-
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => ok(port));
-    });
-    server.on('error', fail);
-  });
-}
-const canConnect = (port: number) =>
-  new Promise<boolean>((ok) => {
-    const s = tcpConnect(port, '127.0.0.1');
-    s.once('connect', () => (s.destroy(), ok(true)));
-    s.once('error', () => ok(false));
-  });
 
 const dir = tempDir('byliv-mosquitto-accounts-');
 const dataDir = join(dir.path, 'hub');

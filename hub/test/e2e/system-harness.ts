@@ -10,7 +10,6 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { connect as tcpConnect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -41,15 +40,9 @@ export function requireTools(): void {
   }
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => ok(port));
-    });
-    server.on('error', fail);
-  });
-}
+import { canConnect, freePort } from '../net.ts';
+
+export { freePort };
 
 export function tempDir(prefix: string): { path: string; remove(): void } {
   const path = mkdtempSync(join(tmpdir(), prefix));
@@ -464,14 +457,6 @@ export class MosquittoProcess {
 }
 
 export const CAPTURE_USER = 'byliv-capture';
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((ok) => {
-    const s = tcpConnect(port, '127.0.0.1');
-    s.once('connect', () => (s.destroy(), ok(true)));
-    s.once('error', () => ok(false));
-  });
-}
 
 // ---------------------------------------------------------------------------------------------
 // Comparing runs
