@@ -26,7 +26,8 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { connect, type MqttClient } from 'mqtt';
 import { createTestDatabase, postgresAvailable, startPostgres } from '../hub/test/postgres.ts';
-import { batchIdFor, countsTopic, CountBatch, DWELL_BIN_EDGES_SECONDS } from '@byliv/protocol';
+import { realisticCounts } from '../hub/test/load-data.ts';
+import { batchIdFor, countsTopic, CountBatch } from '@byliv/protocol';
 
 const { values } = parseArgs({
   options: {
@@ -70,20 +71,7 @@ async function waitForPort(port: number, child: ChildProcess, what: string): Pro
 
 /** A realistic batch: 3 lines, 3 zones with dwell histograms, one flow. */
 function batch(camera: string, seq: number): CountBatch {
-  const lines = Object.fromEntries(['north', 'south', 'bench'].map((id, i) => [id, { forward: { person: (seq + i) % 7, cyclist: seq % 2 }, backward: { person: (seq * 3 + i) % 5, cyclist: 0 } }]));
-  const zones = Object.fromEntries(
-    ['lawn', 'stage', 'play'].map((id, i) => [
-      id,
-      {
-        entries: { person: (seq + i) % 4, cyclist: 0 },
-        exits: { person: (seq + i + 1) % 4, cyclist: 0 },
-        personSeconds: ((seq * 7 + i) % 300) / 4,
-        occupancyMax: (seq + i) % 6,
-        occupancyMean: ((seq + i) % 6) / 2,
-        dwellHistogram: Array.from({ length: DWELL_BIN_EDGES_SECONDS.length + 1 }, (_, k) => (seq + k) % 3),
-      },
-    ]),
-  );
+  const { lines, zones } = realisticCounts(seq);
   const binStart = new Date(Date.UTC(2025, 0, 1) + seq * 60_000).toISOString();
   return CountBatch.parse({
     v: 1, batchId: batchIdFor('bench', camera, binStart), site: 'bench', camera, seq, binStart, binSeconds: 60,

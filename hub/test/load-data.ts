@@ -12,7 +12,8 @@ export const LOAD_SITE = 'load';
 /** The first bin; the data runs `days` on from here. */
 export const LOAD_FROM_MS = Date.UTC(2025, 0, 1);
 
-export function loadBatch(camera: string, seq: number): CountBatch {
+/** The lines and zones of bin `seq`: 3 lines, 3 zones with dwell histograms, varied by seq (also bench/hub-ingest.ts). */
+export function realisticCounts(seq: number): Pick<CountBatch, 'lines' | 'zones'> {
   const lines = Object.fromEntries(['north', 'south', 'bench'].map((id, i) => [id, { forward: { person: (seq + i) % 7, cyclist: seq % 2 }, backward: { person: (seq * 3 + i) % 5, cyclist: 0 } }]));
   const zones = Object.fromEntries(
     ['lawn', 'stage', 'play'].map((id, i) => [
@@ -27,6 +28,11 @@ export function loadBatch(camera: string, seq: number): CountBatch {
       },
     ]),
   );
+  return { lines, zones };
+}
+
+export function loadBatch(camera: string, seq: number): CountBatch {
+  const { lines, zones } = realisticCounts(seq);
   const binStart = new Date(LOAD_FROM_MS + seq * 900_000).toISOString();
   return CountBatch.parse({
     v: 1, batchId: batchIdFor(LOAD_SITE, camera, binStart), site: LOAD_SITE, camera, seq, binStart, binSeconds: 900,

@@ -22,9 +22,9 @@ export interface MergeOptions {
 export function mergeDetections(passes: readonly (readonly Detection[])[], opts: MergeOptions): Detection[] {
   const minLater = opts.laterPassMinHeight ?? 0;
   const all = passes.flatMap((dets, pass) => (pass === 0 ? dets : dets.filter((d) => d.box[3] - d.box[1] >= minLater)));
-  const byScore = [...all].sort((a, b) => b.score - a.score);
+  all.sort((a, b) => b.score - a.score); // a fresh array: the callers' lists stay as they were
   const kept: Detection[] = [];
-  for (const d of byScore) {
+  for (const d of all) {
     if (kept.some((k) => k.label === d.label && boxIou(k.box, d.box) > opts.iouThreshold)) continue;
     kept.push({ box: [...d.box], score: d.score, label: d.label });
   }

@@ -34,6 +34,11 @@ export function expectedFrames(info: Pick<VideoInfo, 'frames' | 'durationSeconds
   return opts.maxFrames === undefined ? probed : Math.min(probed, opts.maxFrames);
 }
 
+/** Fewer frames than a whole file gives: none at all, or under COMPLETE_SHARE of those expected. */
+function endedShort(framesRead: number, framesExpected: number | null): boolean {
+  return framesRead === 0 || (framesExpected !== null && framesRead < COMPLETE_SHARE * framesExpected);
+}
+
 /**
  * A run stopped by the operator (Ctrl-C) is never partial here: it ended because it was asked
  * to, not because the source ran dry.
@@ -44,19 +49,14 @@ export function judgeCompleteness(
   opts: { live: boolean; stoppedByUser: boolean; damagedFrames?: number },
 ): Completeness {
   const damagedFrames = opts.damagedFrames ?? 0;
-  let partial = false;
-  if (!opts.live && !opts.stoppedByUser) {
-    partial = framesRead === 0 || (framesExpected !== null && framesRead < COMPLETE_SHARE * framesExpected);
-  }
   // A damaged stretch is missing data whatever stopped the run: the counts cover only the rest.
-  if (!opts.live && damagedFrames > 0) partial = true;
+  const partial = !opts.live && ((!opts.stoppedByUser && endedShort(framesRead, framesExpected)) || damagedFrames > 0);
   return { framesRead, framesExpected, damagedFrames, partial };
 }
 
 /** The operator's one line on a partial run: how many frames of how many, and what it means. */
 export function describePartial(source: string, c: Completeness): string {
-  const short = c.framesRead === 0 || (c.framesExpected !== null && c.framesRead < COMPLETE_SHARE * c.framesExpected);
-  if (c.damagedFrames > 0 && !short) {
+  if (c.damagedFrames > 0 && !endedShort(c.framesRead, c.framesExpected)) {
     return `${source} has damaged stretches: ${c.damagedFrames} of the ${c.framesRead} frames read could not be decoded cleanly and were not counted (gaps in the bins' quality); the counts cover only the rest`;
   }
   const of = c.framesExpected === null ? '' : ` of the ${c.framesExpected} expected`;
