@@ -38,6 +38,8 @@ export interface HubConfig {
   /** Researcher export threshold (default 5). */
   suppressBelow?: number;
   citation?: string;
+  /** The data owner's licence for exports (default CC BY 4.0). */
+  licence?: string;
   maxPayloadBytes?: number;
   /** Dead letters kept per camera and minute before the rest are only counted (default DEAD_LETTER_FLOOD_LIMITS). */
   deadLetterFloods?: FloodLimits;
@@ -117,7 +119,7 @@ export function createHub(config: HubConfig): Hub {
         } else {
           embedded = await EmbeddedBroker.start({ store, ingest, port: config.mqttPort ?? 1883, host: config.mqttHost, tls: config.mqttTls, credentialCheckMs: config.credentialCheckMs, paceLimits: config.cameraPace, log });
         }
-        const app = createApi({ store, clock: config.clock, suppressBelow: config.suppressBelow, citation: config.citation, log, ...config.dashboard });
+        const app = createApi({ store, clock: config.clock, suppressBelow: config.suppressBelow, citation: config.citation, licence: config.licence, log, ...config.dashboard });
         if (config.retention) compaction = scheduleCompaction(store.retention, config.retention, { everyMs: config.compactEveryMs, clock: config.clock, log });
         http = await new Promise<ServerType>((resolve, reject) => {
           const server = serve({ fetch: app.fetch, port: config.httpPort ?? 8080, hostname: config.httpHost ?? '0.0.0.0' }, () => resolve(server));

@@ -5,7 +5,7 @@
  * sending restarts from the oldest unacknowledged batch, so order holds and a duplicate is
  * the worst case (the hub dedups by batchId).
  */
-import { connect, type IClientOptions, type MqttClient } from 'mqtt';
+import { connect, type IClientOptions, type MqttClient } from './mqtt-connect.ts';
 import { CameraStatus, CountBatch, countsTopic, statusTopic } from '@byliv/protocol';
 import type { Outbox } from '../outbox/index.ts';
 import { nextBackoffMs } from '../source/backoff.ts';

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { ffmpegEnvironment } from './ffmpeg-env.ts';
 import { ffmpegNotFound } from './errors.ts';
 
 export interface VideoInfo {
@@ -25,7 +26,7 @@ export async function probeVideo(url: string, { ffprobe = process.env.BYLIV_FFPR
   if (/^rtsps?:\/\//i.test(url)) args.push('-rtsp_transport', 'tcp', '-timeout', '10000000');
   args.push(url);
   const { stdout, stderr, code } = await new Promise<{ stdout: string; stderr: string; code: number | null }>((resolve, reject) => {
-    const child = spawn(ffprobe, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(ffprobe, args, { stdio: ['ignore', 'pipe', 'pipe'], env: ffmpegEnvironment(process.env) });
     let out = '';
     let err = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);

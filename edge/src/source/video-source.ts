@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import type { Frame } from '../types.ts';
 import { ffmpegArgs, isLiveSource, isProblemLine, parseDecodeError, parseShowinfoLine, type PixelFormat } from './ffmpeg-args.ts';
 import { FrameSplitter } from './frame-splitter.ts';
+import { ffmpegEnvironment } from './ffmpeg-env.ts';
 import { ffmpegNotFound } from './errors.ts';
 import { nextBackoffMs, type BackoffPolicy } from './backoff.ts';
 
@@ -155,7 +156,7 @@ class FfmpegSession {
     const frameBytes = opts.width * opts.height * 3;
     const splitter = new FrameSplitter(frameBytes);
     const limit = opts.queueFrames ?? 4;
-    const child = spawn(binary, ffmpegArgs({ ...opts, maxFrames: undefined }), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(binary, ffmpegArgs({ ...opts, maxFrames: undefined }), { stdio: ['ignore', 'pipe', 'pipe'], env: ffmpegEnvironment(process.env) });
     this.child = child;
     child.on('error', (error: NodeJS.ErrnoException) => {
       this.failure = error.code === 'ENOENT' ? ffmpegNotFound(binary) : error;

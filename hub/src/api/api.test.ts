@@ -218,7 +218,7 @@ describe('researcher export', () => {
     const res = await get('/api/v1/export?site=park&camera=cam1&rollup=hour&format=csv', 'researcher');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/text\/csv/);
-    const lines = (await res.text()).trim().split('\n');
+    const lines = (await res.text()).trim().split('\n').filter((l) => !l.startsWith('#'));
     expect(lines[0]).toBe(EXPORT_COLUMNS.join(','));
     const rows = lines.slice(1).map((l) => Object.fromEntries(l.split(',').map((v, i) => [EXPORT_COLUMNS[i], v])));
     const pick = (feature: string, measure: string, cls: string) => rows.find((r) => r.feature_id === feature && r.measure === measure && r.class === cls);

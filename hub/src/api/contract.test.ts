@@ -201,7 +201,7 @@ describe('every route answers what its definition declares', () => {
     await ok('GET', '/api/v1/export/dictionary', { role: 'researcher' });
     expect(await ok('GET', '/api/v1/export/citation', { role: 'researcher' })).toMatch(/Byliv/);
     const csv = await ok('GET', '/api/v1/export?site=park&rollup=day', { role: 'researcher' });
-    expect(csv.split('\n')[0]).toContain('period_start');
+    expect(csv.split('\n').find((l: string) => !l.startsWith('#'))).toContain('period_start');
     const json = await ok('GET', '/api/v1/export?site=park&camera=cam1&rollup=day&format=json', { role: 'researcher' });
     expect(json.rows.length).toBeGreaterThan(0);
   });
@@ -224,6 +224,10 @@ describe('every route answers what its definition declares', () => {
     expect(bench.measures.passers.did).not.toBeNull();
     const path = await ok('GET', `/api/v1/evaluations?installation=path-1&${periods}`, { role: 'planner' });
     expect(path.measures.stayingVisits).toBeNull();
+    const controls = await ok('GET', `/api/v1/evaluations/controls?installation=bench-1&${periods}`, { role: 'planner' });
+    expect(controls.controls.map((c: { subject: string }) => c.subject)).toContain('zone:park/cam2/c1');
+    const audit = await ok('GET', '/api/v1/audit?limit=10', { role: 'admin' });
+    expect(Array.isArray(audit.entries)).toBe(true);
   });
 
   it('social indicators, districts and the map, with their imports', async () => {

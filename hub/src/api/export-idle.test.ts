@@ -8,6 +8,7 @@ import { get, type IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { HubStore } from '../store/index.ts';
+import { newApiToken, tokenHash } from '../auth/index.ts';
 import { createApi } from './app.ts';
 import { tempDir } from '../../test/fixtures.ts';
 import { serveApi, type ServedApi } from '../../test/http.ts';
@@ -23,7 +24,10 @@ let token: string;
 beforeEach(async () => {
   dir = tempDir();
   store = HubStore.open(join(dir.path, 'hub.sqlite'), { synchronous: 'NORMAL', checkpointEveryMs: 0 });
-  token = (await seedLoad(store, { cameras: 1, days: DAYS })).researcherToken;
+  await seedLoad(store, { cameras: 1, days: DAYS });
+  // A planner's 15-minute export: the biggest there is (researchers get whole hours and longer).
+  token = newApiToken();
+  await store.tokens.add({ role: 'planner', tokenHash: tokenHash(token), label: 'idle' }, new Date());
   served = await serveApi(createApi({ store, exportIdleTimeoutMs: IDLE_MS }));
 });
 

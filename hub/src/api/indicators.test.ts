@@ -63,7 +63,7 @@ afterEach(async () => {
   await dispose();
 });
 
-const get = async (path: string, role: Role | null = 'researcher') => {
+const get = async (path: string, role: Role | null = 'planner') => {
   const res = await api.request(`/api/v1${path}`, { headers: role ? { authorization: `Bearer ${tokens[role]}` } : {} });
   return { status: res.status, body: (await res.json()) as any };
 };
@@ -94,6 +94,7 @@ describe('GET /indicators/urban', () => {
             eveningShare: 0.25,
             installationUse: 0.08,
           },
+          seen: { seconds: 88200, passers: 294, stayingVisits: 98, personMinutes: 73.5 },
         },
       ],
     });
@@ -143,8 +144,8 @@ describe('GET /series', () => {
       from: '2026-11-16T23:00:00.000Z',
       to: '2026-11-18T23:00:00.000Z',
       points: [
-        { start: '2026-11-16T23:00:00.000Z', end: '2026-11-17T23:00:00.000Z', value: 288, observedHours: 24, totalHours: 24 },
-        { start: '2026-11-17T23:00:00.000Z', end: '2026-11-18T23:00:00.000Z', value: 12, observedHours: 1, totalHours: 24 },
+        { start: '2026-11-16T23:00:00.000Z', end: '2026-11-17T23:00:00.000Z', value: 288, observedHours: 24, totalHours: 24, observedSeconds: 86400, seen: 288 },
+        { start: '2026-11-17T23:00:00.000Z', end: '2026-11-18T23:00:00.000Z', value: 12, observedHours: 1, totalHours: 24, observedSeconds: 1800, seen: 6 },
       ],
     });
   });
@@ -160,7 +161,7 @@ describe('GET /series', () => {
 
   it('the 25-hour day of 2026-10-25 is one local day with nothing observed', async () => {
     const { body } = await get('/series?subject=site:park&rollup=day&from=2026-10-25&to=2026-10-26');
-    expect(body.points).toEqual([{ start: '2026-10-24T22:00:00.000Z', end: '2026-10-25T23:00:00.000Z', value: null, observedHours: 0, totalHours: 25 }]);
+    expect(body.points).toEqual([{ start: '2026-10-24T22:00:00.000Z', end: '2026-10-25T23:00:00.000Z', value: null, observedHours: 0, totalHours: 25, observedSeconds: 0, seen: 0 }]);
   });
 
   it('heat map and dwell histogram', async () => {

@@ -41,7 +41,20 @@ describe('hour records', () => {
       occupied: false,
       dwellHistogram: [4, 0, 0, 4, 0, 0, 0, 0, 0],
       rawDwellHistogram: [4, 0, 0, 4, 0, 0, 0, 0, 0],
+      seen: { passers: 12, forward: 8, backward: 4, entries: 4, exits: 4, stayingVisits: 4, personMinutes: 8 },
     });
+  });
+
+  it('an hour seen too little to count keeps what was seen, unscaled, beside its null values', () => {
+    // the demo's case: an 80-s clip, 48 s of it in this hour
+    const short = { ...bin(0, { passers: 7, forward: 4, backward: 3, entries: 2, exits: 1, personSeconds: 90, dwellHistogram: [0, 0, 1, 1, 0, 0, 0, 0, 0] }), gapSeconds: 900 - 48 };
+    const [h] = hourlyFromBins([short], ['park/cam1'], H, H + 3_600_000);
+    expect(h.observed).toBe(false);
+    expect(h.passers).toBeNull();
+    expect(h.observedSeconds).toBe(48);
+    expect(h.seen).toEqual({ passers: 7, forward: 4, backward: 3, entries: 2, exits: 1, stayingVisits: 1, personMinutes: 1.5 });
+    const [none] = hourlyFromBins([], ['park/cam1'], H, H + 3_600_000);
+    expect(none.seen.passers).toBe(0);
   });
 
   it('an hour seen 50 % is observed and scaled ×2; the raw dwell histogram stays as seen', () => {

@@ -13,6 +13,9 @@
  *   3600 / that camera's observed seconds (at most ×2): an hour seen half is counted as
  *   twice what was seen, so a gap does not read as a quiet hour.
  * - An unobserved hour has every value null, never 0: missing data is not an empty square.
+ * - Every hour also carries `seen`: what its cameras counted, unscaled, however little of it
+ *   they saw. It is never a value of the hour; it lets a page say "48 passers in 1 min 20 s
+ *   observed" for a period too short to count, instead of nothing.
  * Pure: plain rows in, plain records out.
  */
 import { DWELL_BIN_EDGES_SECONDS } from '@byliv/protocol';
@@ -44,6 +47,17 @@ export interface BinCounts {
   dwellHistogram: readonly number[];
 }
 
+/** What the cameras of a subject counted in an hour, as seen: not scaled, observed or not. */
+export interface SeenCounts {
+  passers: number;
+  forward: number;
+  backward: number;
+  entries: number;
+  exits: number;
+  stayingVisits: number;
+  personMinutes: number;
+}
+
 /**
  * One UTC hour of a subject. Values are scaled to the full hour, and null when the hour is
  * not observed. `rawDwellHistogram` is what was seen, unscaled (for showing visit counts).
@@ -64,6 +78,8 @@ export interface HourRecord {
   occupied: boolean | null;
   dwellHistogram: number[] | null;
   rawDwellHistogram: number[] | null;
+  /** Counted in the hour's observed part, unscaled (zeros when nothing was seen). */
+  seen: SeenCounts;
 }
 
 export interface HourlyOptions {
@@ -127,8 +143,9 @@ export function hourlyFromBins(bins: readonly BinCounts[], cameras: readonly str
     const seen = [...perCamera.values()].map((hours) => hours[h]);
     // 1 ms of float noise must not turn a full hour into a 3599.999 s one
     const observedSeconds = seen.length ? Math.min(3600, Math.round(Math.min(...seen.map((s) => s.observed)) * 1000) / 1000) : 0;
+    const asSeen = seenCounts(seen, stayFrom);
     if (observedSeconds < OBSERVED_SHARE * 3600) {
-      records.push({ hourStartMs, observedSeconds, observed: false, passers: null, forward: null, backward: null, entries: null, exits: null, stayingVisits: null, personMinutes: null, occupied: null, dwellHistogram: null, rawDwellHistogram: null });
+      records.push({ hourStartMs, observedSeconds, observed: false, passers: null, forward: null, backward: null, entries: null, exits: null, stayingVisits: null, personMinutes: null, occupied: null, dwellHistogram: null, rawDwellHistogram: null, seen: asSeen });
       continue;
     }
     const r = { passers: 0, forward: 0, backward: 0, entries: 0, exits: 0, personSeconds: 0, occupied: false, dwell: new Array<number>(BUCKETS).fill(0), raw: new Array<number>(BUCKETS).fill(0) };
@@ -160,7 +177,23 @@ export function hourlyFromBins(bins: readonly BinCounts[], cameras: readonly str
       occupied: r.occupied,
       dwellHistogram: r.dwell,
       rawDwellHistogram: r.raw,
+      seen: asSeen,
     });
   }
   return records;
+}
+
+/** The cameras' counts of one hour summed as they were seen (no scaling). */
+function seenCounts(hours: readonly CameraHour[], stayFrom: number): SeenCounts {
+  const c: SeenCounts = { passers: 0, forward: 0, backward: 0, entries: 0, exits: 0, stayingVisits: 0, personMinutes: 0 };
+  for (const h of hours) {
+    c.passers += h.passers;
+    c.forward += h.forward;
+    c.backward += h.backward;
+    c.entries += h.entries;
+    c.exits += h.exits;
+    c.personMinutes += h.personSeconds / 60;
+    for (let i = stayFrom; i < BUCKETS; i++) c.stayingVisits += h.dwell[i];
+  }
+  return c;
 }

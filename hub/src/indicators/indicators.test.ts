@@ -20,6 +20,7 @@ function hour(hourStartMs: number, over: Partial<HourRecord> = {}): HourRecord {
     occupied: false,
     dwellHistogram: [0, 0, 0, 0, 0, 0, 0, 0, 0],
     rawDwellHistogram: [0, 0, 0, 0, 0, 0, 0, 0, 0],
+    seen: { passers: 0, forward: 0, backward: 0, entries: 0, exits: 0, stayingVisits: 0, personMinutes: 0 },
     ...over,
   };
 }
@@ -121,5 +122,15 @@ describe('period indicators', () => {
     const p = periodIndicators(dayHours('2026-06-01').map((t) => hour(t, { passers: 0 })), '2026-06-01', '2026-06-02');
     expect(p.values.passersPerDay).toBe(0);
     expect(p.values.eveningShare).toBeNull();
+  });
+});
+
+describe('what a period saw', () => {
+  it('sums the seen counts and seconds of every hour, observed or not, while the values stay null', () => {
+    const [first, second] = dayHours('2026-06-01');
+    const short = { ...missing(first), observedSeconds: 80, seen: { passers: 9, forward: 5, backward: 4, entries: 2, exits: 2, stayingVisits: 1, personMinutes: 1.5 } };
+    const p = periodIndicators([short, missing(second)], '2026-06-01', '2026-06-02');
+    expect(p.values.passersPerDay).toBeNull();
+    expect(p.seen).toEqual({ seconds: 80, passers: 9, stayingVisits: 1, personMinutes: 1.5 });
   });
 });

@@ -9,6 +9,9 @@
  *   hours, interpolated linearly within its bucket (the open last bucket gives its lower
  *   edge); null without visits.
  * - installationUse: observed hours with someone in a zone / observed hours (null when none).
+ * - seen: what was counted in the period as seen (unscaled) and over how many seconds, observed
+ *   hours or not: for a period too short to have values (a new camera, a demo clip) a page
+ *   can show it with its coverage, never as a value of the period.
  * Pure.
  */
 import { dwellMedian, sumHistograms } from '@byliv/protocol';
@@ -27,8 +30,17 @@ export interface IndicatorValues {
   installationUse: number | null;
 }
 
+/** Counts of a period as they were seen, over `seconds` of observation (the least-seeing camera's). */
+export interface SeenInPeriod {
+  seconds: number;
+  passers: number;
+  stayingVisits: number;
+  personMinutes: number;
+}
+
 export interface PeriodIndicators {
   hours: { observed: number; total: number };
+  seen: SeenInPeriod;
   days: { complete: number; total: number };
   values: IndicatorValues;
 }
@@ -48,10 +60,18 @@ export function periodIndicators(records: Iterable<HourRecord>, start: string, e
   const days = datesBetween(start, end);
   let complete = 0;
   const sums = { passers: 0, staying: 0, personMinutes: 0, evening: 0 };
+  const seenSums: SeenInPeriod = { seconds: 0, passers: 0, stayingVisits: 0, personMinutes: 0 };
 
   for (const date of days) {
     const hours = dayHours(date).map((t) => byHour.get(t));
     totalHours += hours.length;
+    for (const h of hours) {
+      if (!h) continue;
+      seenSums.seconds += h.observedSeconds;
+      seenSums.passers += h.seen.passers;
+      seenSums.stayingVisits += h.seen.stayingVisits;
+      seenSums.personMinutes += h.seen.personMinutes;
+    }
     const seen = hours.filter((h): h is HourRecord => h !== undefined && h.observed);
     observedHours += seen.length;
     occupiedHours += seen.filter((h) => h.occupied).length;
@@ -69,6 +89,7 @@ export function periodIndicators(records: Iterable<HourRecord>, start: string, e
   const perDay = (sum: number) => (complete > 0 ? sum / complete : null);
   return {
     hours: { observed: observedHours, total: totalHours },
+    seen: seenSums,
     days: { complete, total: days.length },
     values: {
       passersPerDay: perDay(sums.passers),

@@ -21,6 +21,7 @@ function hour(hourStartMs: number, passers: number | null, raw?: number[]): Hour
     occupied: seen ? false : null,
     dwellHistogram: seen ? (raw ?? [0, 0, 0, 0, 0, 0, 0, 0, 0]) : null,
     rawDwellHistogram: seen ? (raw ?? [0, 0, 0, 0, 0, 0, 0, 0, 0]) : null,
+    seen: { passers: passers ?? 0, forward: passers ?? 0, backward: 0, entries: 0, exits: 0, stayingVisits: 0, personMinutes: 0 },
   };
 }
 
@@ -30,9 +31,9 @@ describe('series', () => {
     const records = hours.map((t) => hour(t, 2));
     const points = seriesPoints(records, dayStartMs('2026-10-24'), dayStartMs('2026-10-27'), 'passers', 'day');
     expect(points).toEqual([
-      { startMs: Date.parse('2026-10-23T22:00:00Z'), endMs: Date.parse('2026-10-24T22:00:00Z'), value: 48, observedHours: 24, totalHours: 24 },
-      { startMs: Date.parse('2026-10-24T22:00:00Z'), endMs: Date.parse('2026-10-25T23:00:00Z'), value: 50, observedHours: 25, totalHours: 25 },
-      { startMs: Date.parse('2026-10-25T23:00:00Z'), endMs: Date.parse('2026-10-26T23:00:00Z'), value: 48, observedHours: 24, totalHours: 24 },
+      { startMs: Date.parse('2026-10-23T22:00:00Z'), endMs: Date.parse('2026-10-24T22:00:00Z'), value: 48, observedHours: 24, totalHours: 24, observedSeconds: 86400, seen: 48 },
+      { startMs: Date.parse('2026-10-24T22:00:00Z'), endMs: Date.parse('2026-10-25T23:00:00Z'), value: 50, observedHours: 25, totalHours: 25, observedSeconds: 90000, seen: 50 },
+      { startMs: Date.parse('2026-10-25T23:00:00Z'), endMs: Date.parse('2026-10-26T23:00:00Z'), value: 48, observedHours: 24, totalHours: 24, observedSeconds: 86400, seen: 48 },
     ]);
   });
 
@@ -98,5 +99,18 @@ describe('subjects', () => {
     expect(parseSubject('park')).toMatchObject({ ok: false, reason: expect.stringMatching(/not a subject: use site:<site>/) });
     expect(parseSubject('zone:park/bench')).toMatchObject({ ok: false, reason: 'a zone subject is zone:<site>/<camera>/<zone>, got "zone:park/bench"' });
     expect(parseSubject('site:pa rk')).toMatchObject({ ok: false, reason: expect.stringMatching(/"pa rk" .* not a valid id/) });
+  });
+});
+
+describe('series coverage', () => {
+  it('a bucket tells its coverage to the second and what was seen, however little', () => {
+    const day = dayHours('2026-06-01');
+    // 80 s seen in one hour (not observed: under half), one whole hour observed
+    const records = [
+      { ...hour(day[10], null), observedSeconds: 80, seen: { passers: 9, forward: 5, backward: 4, entries: 0, exits: 0, stayingVisits: 0, personMinutes: 0 } },
+      hour(day[11], 3),
+    ];
+    const [p] = seriesPoints(records, dayStartMs('2026-06-01'), dayStartMs('2026-06-02'), 'passers', 'day');
+    expect(p).toMatchObject({ value: 3, observedHours: 1, totalHours: 24, observedSeconds: 3680, seen: 12 });
   });
 });

@@ -2,7 +2,9 @@
  * Hour records regrouped for charts: time series in local buckets (hour, day, ISO week,
  * month), a weekday × hour heat map, and the dwell histogram with its median.
  * A bucket's value is the sum of its observed hours (scaled), null when none was observed;
- * observedHours / totalHours say how much of it that sum stands on. Pure.
+ * observedHours / totalHours say how much of it that sum stands on; observedSeconds is the
+ * bucket's coverage to the second and `seen` the measure as counted in it, unscaled, observed
+ * hours or not (for drawing a short or partial bucket as what it is). Pure.
  */
 import { DWELL_BIN_EDGES_SECONDS, dwellMedian, sumHistograms } from '@byliv/protocol';
 import type { HourRecord } from './hourly.ts';
@@ -19,6 +21,10 @@ export interface SeriesPoint {
   value: number | null;
   observedHours: number;
   totalHours: number;
+  /** Seconds of the bucket its least-seeing camera saw, every hour included. */
+  observedSeconds: number;
+  /** The measure as counted in the bucket's observed seconds, unscaled. */
+  seen: number;
 }
 
 /** The local bucket holding an instant: [startMs, endMs). */
@@ -44,11 +50,15 @@ export function seriesPoints(records: readonly HourRecord[], fromMs: number, toM
   for (let t = Math.floor(fromMs / HOUR_MS) * HOUR_MS; t < toMs; t += HOUR_MS) {
     if (!current || t >= current.endMs) {
       const b = bucketOf(t, rollup);
-      current = { startMs: Math.max(b.startMs, Math.floor(fromMs / HOUR_MS) * HOUR_MS), endMs: Math.min(b.endMs, Math.ceil(toMs / HOUR_MS) * HOUR_MS), value: null, observedHours: 0, totalHours: 0 };
+      current = { startMs: Math.max(b.startMs, Math.floor(fromMs / HOUR_MS) * HOUR_MS), endMs: Math.min(b.endMs, Math.ceil(toMs / HOUR_MS) * HOUR_MS), value: null, observedHours: 0, totalHours: 0, observedSeconds: 0, seen: 0 };
       points.push(current);
     }
     current.totalHours++;
     const r = byHour.get(t);
+    if (r) {
+      current.observedSeconds += r.observedSeconds;
+      current.seen += r.seen[measure];
+    }
     const v = r?.observed ? r[measure] : null;
     if (v === null || v === undefined) continue;
     current.observedHours++;

@@ -3,7 +3,7 @@
  * `site:<site>` | `zone:<site>/<camera>/<zone>` | `line:<site>/<camera>/<line>` |
  * `installation:<id>` | `district:<id>`. Every id follows the protocol's Id rule.
  */
-import { ID_PATTERN } from '@byliv/protocol';
+import { DISTRICT_ID_PATTERN, ID_PATTERN } from '@byliv/protocol';
 
 export const SUBJECT_KINDS = ['site', 'zone', 'line', 'installation', 'district'] as const;
 export type SubjectKind = (typeof SUBJECT_KINDS)[number];
@@ -34,7 +34,7 @@ export function parseSubject(text: string): SubjectParse {
   const parts = rest.split('/');
   const want = kind === 'zone' || kind === 'line' ? 3 : 1;
   if (parts.length !== want) return { ok: false, reason: `a ${kind} subject is ${FORM[kind as SubjectKind]}, got "${text}"` };
-  const bad = parts.find((p) => !ID_PATTERN.test(p));
+  const bad = parts.find((p) => !(kind === 'district' ? DISTRICT_ID_PATTERN : ID_PATTERN).test(p));
   if (bad !== undefined) return { ok: false, reason: `"${bad}" in subject "${text}" is not a valid id (letters, digits, _ . -; at most 64)` };
   switch (kind) {
     case 'site':

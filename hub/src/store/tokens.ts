@@ -100,6 +100,20 @@ export class AuditLog {
   }
 
   async list(limit = 100): Promise<AuditEntry[]> {
+    return this.search({ limit });
+  }
+
+  /** Newest first; `from` inclusive, `to` exclusive (`at` is ISO 8601 UTC text, so it sorts as time). */
+  async search(filter: { username?: string; action?: string; from?: Date; to?: Date; limit: number }): Promise<AuditEntry[]> {
+    const given: [string, string | undefined][] = [
+      ['username = ?', filter.username],
+      ['action = ?', filter.action],
+      ['at >= ?', filter.from?.toISOString()],
+      ['at < ?', filter.to?.toISOString()],
+    ];
+    const conditions = given.filter((c): c is [string, string] => c[1] !== undefined);
+    const where = conditions.map(([condition]) => condition);
+    const params: (string | number)[] = conditions.map(([, value]) => value);
     const rows = await this.sql.all<{
       id: number;
       at: string;
@@ -108,7 +122,7 @@ export class AuditLog {
       role: string | null;
       action: string;
       detail: string;
-    }>('SELECT * FROM audit_log ORDER BY id DESC LIMIT ?', [limit]);
+    }>(`SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`, [...params, filter.limit]);
     return rows.map((r) => ({ id: r.id, at: r.at, tokenId: r.token_id, username: r.username, role: r.role, action: r.action, detail: JSON.parse(r.detail) }));
   }
 }

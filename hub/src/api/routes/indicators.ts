@@ -28,7 +28,9 @@ import {
   type Subject,
   type SubjectHours,
 } from '../../indicators/index.ts';
-import { requireRole } from '../auth.ts';
+import { DEFAULT_SUPPRESS_BELOW } from '../../report/index.ts';
+import { requireRole, type ApiEnv } from '../auth.ts';
+import { requireWholeHours, researcherView } from './researcher-hours.ts';
 import { LOCAL_TIME, apiRouter, errors, json, roles, z } from '../contract.ts';
 import { ClassParam, DateOrInstant, LocalDate, StayMinSeconds, SubjectParam } from '../local-params.ts';
 import { badRequest, notFound } from '../errors.ts';
@@ -89,6 +91,10 @@ export const UrbanPeriod = z
     hours: z.object({ observed: z.number().int(), total: z.number().int() }),
     days: z.object({ complete: z.number().int(), total: z.number().int() }),
     values: IndicatorValues,
+    seen: z
+      .object({ seconds: z.number(), passers: z.number(), stayingVisits: z.number().nullable(), personMinutes: z.number().nullable() })
+      .nullable()
+      .openapi({ description: 'What was counted in the period as seen, unscaled, over `seconds` of observation (every hour, observed or not): for showing a period too short for values with its coverage, never as a value. null for a researcher (it would show small counts)' }),
   })
   .openapi('UrbanPeriod');
 
@@ -103,6 +109,8 @@ export const SeriesPoint = z
     value: Nullable.openapi({ description: 'Sum over the observed hours of the bucket; null when none was observed' }),
     observedHours: z.number().int(),
     totalHours: z.number().int(),
+    observedSeconds: z.number().openapi({ description: 'Seconds of the bucket observed (the least-seeing camera), every hour included: its coverage' }),
+    seen: Nullable.openapi({ description: 'The measure as counted in observedSeconds, unscaled, observed hours or not; null for a researcher' }),
   })
   .openapi('SeriesPoint');
 
@@ -150,15 +158,28 @@ export const SubjectOption = z
 const round = (v: number | null, places = 3) => (v === null ? null : Math.round(v * 10 ** places) / 10 ** places);
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** Hours of a subject, with the indicators module's errors turned into 404 / 400. */
-async function hoursOf(store: HubStore, subject: Subject, fromMs: number, toMs: number, options: { class?: 'person' | 'cyclist' | 'all'; stayMinSeconds?: number }): Promise<SubjectHours> {
+/**
+ * Hours of a subject, with the indicators module's errors turned into 404 / 400. For a
+ * researcher (`researcherThreshold` set), hours holding a small count are not observed.
+ */
+async function hoursOf(
+  store: HubStore,
+  subject: Subject,
+  fromMs: number,
+  toMs: number,
+  options: { class?: 'person' | 'cyclist' | 'all'; stayMinSeconds?: number },
+  researcherThreshold: number | undefined,
+  nowMs: number,
+): Promise<SubjectHours> {
+  let h: SubjectHours;
   try {
-    return await subjectHours(store, subject, fromMs, toMs, options);
+    h = await subjectHours(store, subject, fromMs, toMs, options);
   } catch (error) {
     if (error instanceof UnknownSubjectError) throw notFound(error.message);
     if (error instanceof SubjectSyntaxError) throw badRequest(`subject: ${error.message}`);
     throw error;
   }
+  return researcherThreshold === undefined ? h : researcherView(store, h, fromMs, toMs, researcherThreshold, nowMs);
 }
 
 const subjectJson = (h: SubjectHours) => ({ kind: h.subject.kind, id: h.subject.id, name: h.subject.name });
@@ -181,12 +202,18 @@ function range(q: { from?: number; to?: number }, now: Date, days: number): { fr
 
 const READERS = ['admin', 'planner', 'researcher'] as const;
 const RULE =
-  'A UTC hour is observed when every camera of the subject saw ≥ 50 % of it; its counts are scaled to the full hour (per camera, 3600 / seen seconds). Unobserved hours are null, never 0.';
+  'A UTC hour is observed when every camera of the subject saw ≥ 50 % of it; its counts are scaled to the full hour (per camera, 3600 / seen seconds). Unobserved hours are null, never 0. ' +
+  'For a researcher, an hour holding a small count (1 to k − 1 in any line, zone, measure or class of the subject: the export\'s base cells) counts as not observed, and from/to must be whole hours.';
 const about = (text: string) => `${roles(...READERS)} ${LOCAL_TIME} ${text}`;
 
-export function indicatorRoutes(store: HubStore, clock: () => Date) {
+export function indicatorRoutes(store: HubStore, clock: () => Date, options: { suppressBelow: number } = { suppressBelow: DEFAULT_SUPPRESS_BELOW }) {
   const app = apiRouter();
   const readers = requireRole(store, ...READERS);
+  // Researchers see what the export publishes (report/suppression.ts): whole hours, small ones withheld.
+  const researcherK = (c: { get(key: 'principal'): ApiEnv['Variables']['principal'] }) => (c.get('principal').role === 'researcher' ? options.suppressBelow : undefined);
+  const checkResearcherRange = (c: Parameters<typeof researcherK>[0], fromMs: number, toMs: number) => {
+    if (researcherK(c) !== undefined) requireWholeHours(fromMs, toMs);
+  };
 
   app.openapi(
     createRoute({
@@ -212,7 +239,7 @@ export function indicatorRoutes(store: HubStore, clock: () => Date) {
       const fromMs = dayStartMs(periods[0].start);
       const toMs = dayStartMs(periods[periods.length - 1].end);
       if (toMs - fromMs > (MAX_RANGE_DAYS + 92) * DAY_MS) throw badRequest(`from/to: the periods span more than ${MAX_RANGE_DAYS} days; ask in parts`);
-      const h = await hoursOf(store, q.subject, fromMs, toMs, { class: q.class, stayMinSeconds: q.stayMinSeconds });
+      const h = await hoursOf(store, q.subject, fromMs, toMs, { class: q.class, stayMinSeconds: q.stayMinSeconds }, researcherK(c), clock().getTime());
       return c.json(
         {
           subject: subjectJson(h),
@@ -239,6 +266,7 @@ export function indicatorRoutes(store: HubStore, clock: () => Date) {
                 eveningShare: round(v.eveningShare, 4),
                 installationUse: round(zone(v.installationUse), 4),
               },
+              seen: researcherK(c) !== undefined ? null : { seconds: round(ind.seen.seconds, 1)!, passers: round(ind.seen.passers, 1)!, stayingVisits: round(zone(ind.seen.stayingVisits), 1), personMinutes: round(zone(ind.seen.personMinutes), 1) },
             };
           }),
         },
@@ -261,8 +289,9 @@ export function indicatorRoutes(store: HubStore, clock: () => Date) {
       const q = c.req.valid('query');
       checkMeasure(q.subject, q.measure);
       const { fromMs, toMs } = range(q, clock(), DEFAULT_SERIES_DAYS);
+      checkResearcherRange(c, fromMs, toMs);
       if (q.rollup === 'hour' && toMs - fromMs > MAX_HOURLY_POINTS * 3_600_000) throw badRequest(`rollup: an hourly series has at most ${MAX_HOURLY_POINTS} points; use rollup=day or a shorter range`);
-      const h = await hoursOf(store, q.subject, fromMs, toMs, { class: q.class, stayMinSeconds: q.stayMinSeconds });
+      const h = await hoursOf(store, q.subject, fromMs, toMs, { class: q.class, stayMinSeconds: q.stayMinSeconds }, researcherK(c), clock().getTime());
       const unknown = ZONE_MEASURES.includes(q.measure) && !h.hasZones;
       return c.json(
         {
@@ -279,6 +308,8 @@ export function indicatorRoutes(store: HubStore, clock: () => Date) {
             value: unknown ? null : round(p.value),
             observedHours: p.observedHours,
             totalHours: p.totalHours,
+            observedSeconds: round(p.observedSeconds, 1)!,
+            seen: unknown || researcherK(c) !== undefined ? null : round(p.seen),
           })),
         },
         200,
@@ -300,7 +331,8 @@ export function indicatorRoutes(store: HubStore, clock: () => Date) {
       const q = c.req.valid('query');
       checkMeasure(q.subject, q.measure);
       const { fromMs, toMs } = range(q, clock(), DEFAULT_HEATMAP_DAYS);
-      const h = await hoursOf(store, q.subject, fromMs, toMs, { class: q.class, stayMinSeconds: q.stayMinSeconds });
+      checkResearcherRange(c, fromMs, toMs);
+      const h = await hoursOf(store, q.subject, fromMs, toMs, { class: q.class, stayMinSeconds: q.stayMinSeconds }, researcherK(c), clock().getTime());
       const unknown = ZONE_MEASURES.includes(q.measure) && !h.hasZones;
       return c.json(
         {
@@ -331,7 +363,8 @@ export function indicatorRoutes(store: HubStore, clock: () => Date) {
       const q = c.req.valid('query');
       if (q.subject.kind === 'line') throw badRequest('subject: dwell times are measured in zones; a line has none');
       const { fromMs, toMs } = range(q, clock(), DEFAULT_HEATMAP_DAYS);
-      const h = await hoursOf(store, q.subject, fromMs, toMs, {});
+      checkResearcherRange(c, fromMs, toMs);
+      const h = await hoursOf(store, q.subject, fromMs, toMs, {}, researcherK(c), clock().getTime());
       const d = dwellSummary(h.hours);
       return c.json({ subject: subjectJson(h), timeZone: LOCAL_ZONE, from: iso(fromMs), to: iso(toMs), ...d, medianSeconds: round(d.medianSeconds, 1) }, 200);
     },
