@@ -1,12 +1,5 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx, forwarding arguments, signals and the exit code.
-import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+// byliv-edge: the agent's CLI (src/cli.ts, compiled to dist/cli.js), run in this process; see launch.mjs.
+import { launch } from './launch.mjs';
 
-const require = createRequire(import.meta.url);
-const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
-const tsx = require.resolve('tsx');
-const child = spawn(process.execPath, ['--import', tsx, cli, ...process.argv.slice(2)], { stdio: 'inherit' });
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-child.on('exit', (code, signal) => (signal ? process.kill(process.pid, signal) : process.exit(code ?? 1)));
+await launch(new URL('../', import.meta.url), 'cli');

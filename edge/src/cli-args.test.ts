@@ -15,7 +15,15 @@ describe('byliv-edge command line', () => {
   it('takes the password from the environment so it stays out of the process list', () => {
     expect(parseCli([...base, '--broker', 'mqtt://h', '--username', 'u'], { BYLIV_MQTT_PASSWORD: 'secret' })).toMatchObject({ broker: { password: 'secret' } });
   });
+  it('reads --motion-gate on|off, leaving it to the default when absent', () => {
+    expect(parseCli([...base, '--motion-gate', 'on'])).toMatchObject({ motionGate: true });
+    expect(parseCli([...base, '--motion-gate', 'off'])).toMatchObject({ motionGate: false });
+    expect(parseCli(base)).not.toHaveProperty('motionGate', true);
+    expect(parseCli(base)).not.toHaveProperty('motionGate', false);
+  });
   it.each([
+    [[...base, '--motion-gate', 'yes'], '--motion-gate must be on or off, got "yes"'],
+    [[...base, '--motion-gate'], "Option '--motion-gate <value>' argument missing"],
     [['run', '--scene', 's.json'], '--source is required'],
     [['run', '--source', 'v.avi'], '--scene is required'],
     [['count', ...base.slice(1)], 'unknown command "count"'],

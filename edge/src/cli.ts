@@ -7,6 +7,10 @@ import { parseCli, USAGE, UsageError } from './cli-args.ts';
 import { ConfigError } from './config/scene-file.ts';
 import { runEdge } from './run/edge-run.ts';
 import { describePartial } from './run/completeness.ts';
+import { checkBeforeCounting } from './run/start-checks.ts';
+import { checkConfig, runConfig } from './agent/config-run.ts';
+import { createLogger } from './log.ts';
+import { startSystemdWatchdog } from './sd-notify.ts';
 
 async function main(argv: string[]): Promise<number> {
   let request;
@@ -23,8 +27,20 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
+  if (request.command === 'check-config') {
+    try {
+      process.stdout.write(`${checkConfig(request.config, process.env)}\n`);
+      return 0;
+    } catch (error) {
+      process.stderr.write(`byliv-edge: ${(error as Error).message}\n`);
+      return error instanceof ConfigError ? 2 : 1;
+    }
+  }
 
-  const log = (line: string) => process.stderr.write(`byliv-edge: ${line}\n`);
+  // Text lines as before on a terminal and in scripts; BYLIV_LOG_FORMAT=json (the systemd unit) for one JSON object a line.
+  const logger = createLogger({ name: 'byliv-edge', level: process.env.BYLIV_LOG_LEVEL, pretty: process.env.BYLIV_LOG_FORMAT !== 'json' });
+  const log = (line: string) => logger.info(line);
+  startSystemdWatchdog(process.env, (message) => logger.warn(message));
   let requested = 0;
   const stopRequested = new Promise<void>((resolve) => {
     const onSignal = (signal: NodeJS.Signals) => {
@@ -38,8 +54,17 @@ async function main(argv: string[]): Promise<number> {
     process.on('SIGTERM', onSignal);
   });
 
+  if (request.command === 'run-config') {
+    const writeSummaries = (text: string) => process.stdout.write(text);
+    return runConfig(request, { log, stopRequested, env: process.env, checkCamera: (camera) => checkBeforeCounting(camera), writeSummaries }).catch((error: Error) => {
+      log(error instanceof ConfigError ? error.message : `failed: ${error.message}`);
+      return error instanceof ConfigError ? 2 : 1;
+    });
+  }
+
   try {
-    const result = await runEdge(request, { log, stopRequested });
+    checkBeforeCounting(request);
+    const result = await runEdge(request, { log, stopRequested, healthPort: request.healthPort });
     const lines = Object.values(result.summary.lines).reduce((n, l) => n + l.forward + l.backward, 0);
     log(`done: ${result.summary.frames} frames, ${result.batches} bins, ${lines} line crossings${request.summary ? `, summary in ${request.summary}` : ''}`);
     if (!request.summary) process.stdout.write(JSON.stringify(result.summary, null, 2) + '\n');

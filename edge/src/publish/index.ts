@@ -2,3 +2,4 @@
 export { Publisher, type PublisherOptions, type PublisherEvent, type PublisherTls } from './publisher.ts';
 export { outboundPayload, OutboundRefusedError, type OutboundSchema } from './outbound.ts';
 export { cameraStatus, lastWill, type StatusReport, type StatusInput } from './status.ts';
+export { brokerTls } from './broker-tls.ts';

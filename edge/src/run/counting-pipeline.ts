@@ -68,6 +68,11 @@ export class CountingPipeline {
     return { tracks, batches };
   }
 
+  /** Whether the tracker holds any track (tentative, tracked or lost): motion gating never skips a frame then. */
+  get holdsTracks(): boolean {
+    return this.tracker.size > 0;
+  }
+
   /** End of the stream: the open bin is closed as it stands; `early` (stopped before the stream ended) marks it partial. */
   finish(options: { early?: boolean } = {}): CountBatch[] {
     return this.bins.flush(options);

@@ -10,12 +10,20 @@ export interface RunProgress {
   queued?: number;
 }
 
+/**
+ * The ETA waits for this much run time: the first frames include the model's warm-up and
+ * ffmpeg's start, so a rate from them promises an end far too late (or too soon).
+ */
+export const ETA_AFTER_SECONDS = 5;
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
 export function formatProgress(p: RunProgress): string {
   const fps = p.elapsedSeconds > 0 ? p.frames / p.elapsedSeconds : 0;
   const parts = [`frame ${p.frames}${p.totalFrames ? `/${p.totalFrames} (${Math.floor((100 * p.frames) / p.totalFrames)}%)` : ''}`, `${fps.toFixed(1)} fps`];
-  parts.push(`${p.tracked} ${p.tracked === 1 ? 'person' : 'people'} in view`, `${p.batches} bins closed`);
+  parts.push(`${plural(p.tracked, 'person', 'people')} in view`, `${plural(p.batches, 'bin', 'bins')} closed`);
   if (p.queued !== undefined) parts.push(`${p.queued} awaiting the broker`);
-  if (p.totalFrames && fps > 0 && p.frames < p.totalFrames) parts.push(`about ${Math.ceil((p.totalFrames - p.frames) / fps)} s left`);
+  if (p.totalFrames && fps > 0 && p.frames < p.totalFrames && p.elapsedSeconds >= ETA_AFTER_SECONDS) parts.push(`about ${Math.ceil((p.totalFrames - p.frames) / fps)} s left`);
   return parts.join(', ');
 }
 

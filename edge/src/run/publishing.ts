@@ -2,7 +2,7 @@
 import type { CountBatch, Scene } from '@byliv/protocol';
 import type { RunRequest } from '../cli-args.ts';
 import { Outbox, outboxPath, type OutboxDrop } from '../outbox/index.ts';
-import { Publisher, type StatusReport } from '../publish/index.ts';
+import { brokerTls, Publisher, type StatusReport } from '../publish/index.ts';
 
 export interface Publishing {
   nextSeq(): number;
@@ -36,6 +36,7 @@ export async function openPublishing(req: RunRequest, scene: Scene, model: strin
     url: broker.url,
     username: broker.username,
     password: broker.password,
+    tls: brokerTls(broker.ca),
     // One client id per camera: a second agent for the same camera takes over the session. The
     // hub's embedded broker accepts only the username as a camera's client id (Mosquitto
     // replaces it by the username anyway); without a username, the old per-camera id.
