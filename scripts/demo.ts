@@ -2,12 +2,15 @@
  * The demo: one hub (embedded MQTT broker + SQLite + HTTP API) and one edge agent counting
  * the PETS 2009 video (or any video given), publishing each closed bin to the hub. Counts are
  * printed from the hub's API as they arrive; the hub keeps running until Ctrl-C.
+ * Each run starts clean (the previous demo's data directory is removed, and the run says so),
+ * so a second run neither doubles the counts nor adds another user. The PETS video is fetched
+ * and sha256-checked by scripts/demo-video.sh. A failed demo stops every process it started.
  *
  *   npm run demo [-- --video file.mp4 [--scene scene.json] [--bin-seconds 15] [--realtime]]
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import type { CountSummary } from '@byliv/protocol';
@@ -15,16 +18,45 @@ import type { CountSummary } from '@byliv/protocol';
 const root = resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
   options: {
-    video: { type: 'string', default: resolve(root, '../shared/datasets/pets09-s2l1/vtest.avi') },
+    video: { type: 'string' },
     scene: { type: 'string' },
     'bin-seconds': { type: 'string', default: '15' },
     realtime: { type: 'boolean', default: false },
     'data-dir': { type: 'string', default: join(root, '.byliv-data', 'demo') },
   },
 });
-const dataDir = values['data-dir']!;
-mkdirSync(dataDir, { recursive: true });
+const dataDir = resolve(values['data-dir']!);
 const say = (line: string) => console.log(`demo: ${line}`);
+const children: ChildProcess[] = [];
+const stopAll = () => children.forEach((c) => c.exitCode === null && c.signalCode === null && c.kill('SIGTERM'));
+process.on('exit', stopAll);
+process.on('SIGINT', () => process.exit(0));
+process.on('SIGTERM', () => process.exit(0));
+/** A failure before or after the hub started: one line, every child stopped, exit 1. */
+function fail(error: unknown): never {
+  console.error(`demo: failed: ${error instanceof Error ? error.message : String(error)}`);
+  stopAll();
+  process.exit(1);
+}
+process.on('uncaughtException', fail);
+process.on('unhandledRejection', fail);
+
+// Marks a folder as the demo's own, so that starting clean never removes someone's real data.
+const MARKER = '.byliv-demo';
+if (existsSync(dataDir) && readdirSync(dataDir).length > 0) {
+  if (!existsSync(join(dataDir, MARKER))) fail(new Error(`${dataDir} holds files but is not a demo data folder (no ${MARKER}); give an empty or new --data-dir`));
+  rmSync(dataDir, { recursive: true, force: true });
+  say(`starting clean: removed the previous demo's data in ${dataDir}`);
+} else say(`first run: data in ${dataDir}`);
+mkdirSync(dataDir, { recursive: true });
+writeFileSync(join(dataDir, MARKER), 'made by npm run demo; removed by the next run\n');
+
+/** The PETS video, cached in .cache/demo by scripts/demo-video.sh (from ../shared or Debian's opencv-doc). */
+function petsVideo(): string {
+  const got = spawnSync('bash', [join(root, 'scripts/demo-video.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (got.status !== 0) fail(new Error('could not get the demo video (see above); or give one with --video FILE'));
+  return got.stdout.trim();
+}
 const tsx = (cli: string, args: string[]) => [process.execPath, ['--import', 'tsx', join(root, cli), ...args]] as const;
 
 function freePort(): Promise<number> {
@@ -60,8 +92,10 @@ function defaultScene(video: string): string {
   return path;
 }
 
-const isPets = values.video!.endsWith('pets09-s2l1/vtest.avi');
-const scenePath = values.scene ?? (isPets ? join(root, 'bench/scenes/pets09.json') : defaultScene(values.video!));
+const isPets = values.video === undefined;
+const video = values.video ?? petsVideo();
+if (!existsSync(video)) fail(new Error(`--video ${video}: no such file`));
+const scenePath = values.scene ?? (isPets ? join(root, 'bench/scenes/pets09.json') : defaultScene(video));
 const scene = JSON.parse(readFileSync(scenePath, 'utf8')) as { site: string; camera: string };
 
 const [mqttPort, httpPort] = [await freePort(), await freePort()];
@@ -70,14 +104,7 @@ const { token } = JSON.parse(hubCommand(['token', 'create', '--role', 'admin', '
 // The dashboard's sample data (fictional, marked as such): districts, social indicators, the
 // site map and weeks of counts for an example square, so every page has something to show.
 hubCommand(['sample', 'load']);
-const demoUser = JSON.parse(hubCommand(['user', 'add', '--username', `demo-${Date.now().toString(36)}`, '--role', 'admin'])) as { username: string; password: string };
-
-const children: ChildProcess[] = [];
-const stopAll = () => children.forEach((c) => c.exitCode === null && c.kill('SIGTERM'));
-process.on('SIGINT', () => {
-  stopAll();
-  process.exit(0);
-});
+const demoUser = JSON.parse(hubCommand(['user', 'add', '--username', 'demo', '--role', 'admin'])) as { username: string; password: string };
 
 const [node, hubArgs] = tsx('hub/src/cli.ts', ['start', '--data-dir', dataDir, '--mqtt-port', String(mqttPort), '--http-port', String(httpPort)]);
 const hub = spawn(node, hubArgs, { stdio: ['ignore', 'inherit', 'inherit'] });
@@ -102,12 +129,12 @@ if (!putScene.ok) say(`could not store the scene (${putScene.status}): ${await p
 say(`dashboard: ${api}/ — sign in as ${demoUser.username} / ${demoUser.password}`);
 
 const summaryPath = join(dataDir, 'edge-summary.json');
-const edgeArgs = ['run', '--source', values.video!, '--scene', scenePath, '--summary', summaryPath, '--bin-seconds', values['bin-seconds']!, '--broker', `mqtt://127.0.0.1:${mqttPort}`, '--username', credentials.username, '--data-dir', join(dataDir, 'edge')];
+const edgeArgs = ['run', '--source', video, '--scene', scenePath, '--summary', summaryPath, '--bin-seconds', values['bin-seconds']!, '--broker', `mqtt://127.0.0.1:${mqttPort}`, '--username', credentials.username, '--data-dir', join(dataDir, 'edge')];
 if (values.realtime) edgeArgs.push('--realtime');
 // Counted as if filmed now, so the counts land in today's cards and charts.
 edgeArgs.push('--start-time', new Date().toISOString());
 const [, edgeArgv] = tsx('edge/src/cli.ts', edgeArgs);
-say(`edge agent counting ${values.video} with scene ${scenePath}`);
+say(`edge agent counting ${video} with scene ${scenePath}`);
 const edge = spawn(node, edgeArgv, { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, BYLIV_MQTT_PASSWORD: credentials.password } });
 children.push(edge);
 
@@ -132,6 +159,7 @@ clearInterval(ticker);
 await show();
 say(edgeCode === 0 ? 'edge agent finished; every bin was acknowledged by the hub' : `edge agent exited with code ${edgeCode}`);
 
+if (!existsSync(summaryPath)) fail(new Error(`the edge agent exited with code ${edgeCode} and wrote no summary (${summaryPath}); see its message above`));
 const edgeSummary = JSON.parse(readFileSync(summaryPath, 'utf8')) as CountSummary;
 const hubSummary = (await (await fetch(summaryUrl, { headers })).json()) as CountSummary;
 const same = isDeepStrictEqual({ lines: edgeSummary.lines, zones: edgeSummary.zones }, { lines: hubSummary.lines, zones: hubSummary.zones });

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# One-time setup on a fresh Debian machine with Node 20: OS packages, npm packages, the model.
+# One-time setup on a fresh Debian machine with Node 20 or newer (22 LTS is the target): OS
+# packages, npm packages, the model, and the build (dist/ of each package, the dashboard).
 # Safe to run again: every step skips what is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,6 +50,7 @@ fi
 
 echo "setup: fetching and converting the default model (cached in .cache/models)" >&2
 npm run --silent model
-echo "setup: building the dashboard (dashboard/dist, served by the hub)" >&2
+echo "setup: building dist/ of protocol, models, edge and hub (tsc), and the dashboard (dashboard/dist, served by the hub)" >&2
 npm run --silent build
+bash scripts/demo-video.sh >/dev/null || echo "setup: no demo video yet (npm run demo tries again)" >&2
 echo "setup: done" >&2

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, formatChange, formatDate, formatDateTime, formatDuration, formatNumber, formatPercent, formatPeriodKey, formatSigned, localDate, localHour, weekdayNames } from './format.ts';
+import { addDays, formatChange, formatDate, formatDateTime, formatDayMonth, formatDuration, formatNumber, formatPercent, formatPeriodKey, formatSigned, formatWithUnit, localDate, sharedDigits, localHour, weekdayNames } from './format.ts';
 
 // Intl may use a narrow no-break space; compare with plain spaces.
 const plain = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
@@ -58,5 +58,33 @@ describe('dates in Copenhagen', () => {
     expect(plain(formatPeriodKey('2026-11', 'da'))).toMatch(/^nov\.? 2026$/);
     expect(weekdayNames('da')[0]).toMatch(/^man/);
     expect(weekdayNames('en', 'long')[6]).toBe('Sunday');
+  });
+});
+
+describe('a value beside the municipal average', () => {
+  it('shares its decimals and unit with the average', () => {
+    const d = sharedDigits([3, 5.8]);
+    expect(d).toBe(1);
+    expect(formatWithUnit(3, '%', 'da', d)).toBe('3,0 %');
+    expect(formatWithUnit(5.8, '%', 'da', d)).toBe('5,8 %');
+    expect(formatWithUnit(3, '%', 'en', d)).toBe('3.0%');
+    expect(formatWithUnit(4.98, '%', 'da', sharedDigits([5.2, 4.98]))).toBe('5,0 %');
+  });
+  it('keeps whole numbers whole and large ones without decimals', () => {
+    expect(sharedDigits([19000, 18500])).toBe(0);
+    expect(sharedDigits([312.4, 298.7])).toBe(0);
+    expect(sharedDigits([12, null])).toBe(0);
+    expect(formatWithUnit(312400, 'kr.', 'da', 0)).toBe('312.400 kr.');
+    expect(formatWithUnit(null, '%', 'da', 1)).toBe('–');
+    expect(formatWithUnit(7.25, null, 'en', 1)).toBe('7.3');
+  });
+});
+
+describe('formatDayMonth', () => {
+  it('writes a day as Danish and British readers expect, never "11-18"', () => {
+    expect(formatDayMonth('2026-11-18', 'da')).toBe('18.11.');
+    expect(formatDayMonth('2026-03-05', 'da')).toBe('5.3.');
+    expect(formatDayMonth('2026-11-18', 'en')).toBe('18 Nov');
+    expect(() => formatDayMonth('11-18', 'da')).toThrow(/YYYY-MM-DD.*11-18/);
   });
 });

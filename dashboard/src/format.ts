@@ -114,3 +114,32 @@ export function weekdayNames(lang: Lang, style: 'short' | 'long' = 'short'): str
   // 2024-01-01 was a Monday
   return Array.from({ length: 7 }, (_, i) => f.format(new Date(Date.UTC(2024, 0, 1 + i, 12))));
 }
+
+/**
+ * Decimals shared by numbers shown side by side (a district's value and the municipal
+ * average): whole numbers stay whole, large ones get none, the rest one, so "3,0 %" stands
+ * beside "5,8 %" rather than "3 %".
+ */
+export function sharedDigits(values: readonly (number | null | undefined)[]): number {
+  const finite = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  if (finite.every((v) => Number.isInteger(v))) return 0;
+  return finite.every((v) => Math.abs(v) >= 100) ? 0 : 1;
+}
+
+/** A value with its unit and fixed decimals: "5,8 %" / "5.8%" for a percentage, "12,0 kr." beside any other unit. */
+export function formatWithUnit(value: number | null | undefined, unit: string | null | undefined, lang: Lang, digits: number): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return DASH;
+  const n = numberFormat(lang, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
+  if (!unit) return n;
+  // Danish writes a space before the per cent sign; en-GB does not
+  if (unit === '%') return lang === 'da' ? `${n} %` : `${n}%`;
+  return `${n} ${unit}`;
+}
+
+/** A local date (YYYY-MM-DD) as a short axis label: "18.11." in Danish, "18 Nov" in English. */
+export function formatDayMonth(date: string, lang: Lang): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!m) throw new Error(`formatDayMonth: expected a date YYYY-MM-DD, got "${date}"`);
+  if (lang === 'da') return `${Number(m[3])}.${Number(m[2])}.`;
+  return dateFormat('en', { day: 'numeric', month: 'short' }).format(new Date(`${date}T12:00:00Z`));
+}

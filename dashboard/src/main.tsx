@@ -9,8 +9,9 @@ import { api, ApiFailure, setUnauthorizedHandler } from './api/client.ts';
 import type { Session } from './api/types.ts';
 import type { Lang } from './format.ts';
 import { LangContext, SessionContext, useLang, useRoute } from './hooks.ts';
-import { t as tr, type Key } from './i18n.ts';
+import type { Key } from './i18n.ts';
 import { pagesFor, type Page } from './router.ts';
+import { pageTitle } from './title.ts';
 import { LoginPage } from './pages/Login.tsx';
 import { CardsPage } from './pages/Cards.tsx';
 import { MapPage } from './pages/Map.tsx';
@@ -19,6 +20,7 @@ import { EvaluationPage } from './pages/Evaluation.tsx';
 import { DownloadsPage } from './pages/Downloads.tsx';
 import { HealthPage } from './pages/Health.tsx';
 import { AdminPage } from './pages/Admin.tsx';
+import { AuditPage } from './pages/Audit.tsx';
 
 const LANG_KEY = 'byliv.lang';
 
@@ -88,6 +90,7 @@ function PageFor(props: { page: string }) {
     case 'downloads': return <DownloadsPage />;
     case 'health': return <HealthPage />;
     case 'admin': return <AdminPage />;
+    case 'audit': return <AuditPage />;
     default: return null;
   }
 }
@@ -127,7 +130,7 @@ function App() {
     if (!allowed.includes(base)) location.hash = `#/${allowed[0]}`;
   }, [session, page]);
   useEffect(() => {
-    document.title = `Byliv – ${page ? tr(lang, `nav.${page.split('/')[0]}` as Key) : ''}`;
+    document.title = pageTitle(page, lang);
   }, [page, lang]);
 
   const signOut = async () => {

@@ -19,5 +19,7 @@ describe('hash routes', () => {
     expect(pagesFor('researcher')).toEqual(['downloads', 'charts']);
     expect(pagesFor('planner')).not.toContain('admin');
     expect(pagesFor('admin')).toContain('admin');
+    expect(pagesFor('admin')).toContain('audit');
+    expect(pagesFor('planner')).not.toContain('audit');
   });
 });

@@ -4,7 +4,7 @@ export interface Route {
   params: URLSearchParams;
 }
 
-export const PAGES = ['login', 'cards', 'cards/print', 'map', 'charts', 'evaluation', 'evaluation/print', 'downloads', 'health', 'admin'] as const;
+export const PAGES = ['login', 'cards', 'cards/print', 'map', 'charts', 'evaluation', 'evaluation/print', 'downloads', 'health', 'admin', 'audit'] as const;
 export type Page = (typeof PAGES)[number];
 
 export function parseHash(hash: string): Route {
@@ -26,5 +26,5 @@ export function hashFor(path: string, params: Record<string, string | null | und
 export function pagesFor(role: 'admin' | 'planner' | 'researcher'): Page[] {
   if (role === 'researcher') return ['downloads', 'charts'];
   if (role === 'planner') return ['cards', 'map', 'charts', 'evaluation', 'downloads', 'health'];
-  return ['cards', 'map', 'charts', 'evaluation', 'downloads', 'health', 'admin'];
+  return ['cards', 'map', 'charts', 'evaluation', 'downloads', 'health', 'admin', 'audit'];
 }

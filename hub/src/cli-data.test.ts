@@ -53,6 +53,39 @@ describe('byliv-hub import / sample', () => {
     }
   }, 60_000);
 
+  it('takes district ids with æ, ø and å, from the boundaries to the values and the site map', async () => {
+    const square = (x: number) => ({ type: 'Polygon', coordinates: [[[x, 55.7], [x + 0.01, 55.7], [x + 0.01, 55.71], [x, 55.71], [x, 55.7]]] });
+    const districts = join(location.dataDir, 'districts.geojson');
+    writeFileSync(districts, JSON.stringify({ type: 'FeatureCollection', features: [
+      { type: 'Feature', properties: { id: 'nørrebro', name: 'Nørrebro' }, geometry: square(12.5) },
+      { type: 'Feature', properties: { id: 'Åby-Vest', name: 'Åby Vest' }, geometry: square(12.6) },
+    ] }));
+    const imported = hub('import', 'districts', districts);
+    expect(imported.code, imported.stderr).toBe(0);
+    const values = join(location.dataDir, 'values.csv');
+    writeFileSync(values, 'district,indicator,period,value,individuals\nnørrebro,school-absence,2025,6.5,400\nÅby-Vest,school-absence,2025,7.5,300\nkommune,school-absence,2025,7.0,3000\n');
+    const valued = hub('import', 'social-indicators', values, '--catalogue', join(SAMPLE_DIR, 'catalogue.json'), '--sample');
+    expect(valued.code, valued.stderr).toBe(0);
+    const map = join(location.dataDir, 'map.geojson');
+    writeFileSync(map, JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { kind: 'site', site: 'torvet', district: 'nørrebro' }, geometry: square(12.5) }] }));
+    const placed = hub('import', 'site-map', map);
+    expect(placed.code, placed.stderr).toBe(0);
+    // A slash would still make a district id ambiguous in a subject: refused, with the rule.
+    writeFileSync(districts, JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { id: 'nørre/bro', name: 'x' }, geometry: square(12.5) }] }));
+    const refused = hub('import', 'districts', districts);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('must be a district id: 1–64 letters (æøå too)');
+
+    const store = await openStore({ dataDir: dataDir(), database: location.database });
+    try {
+      expect((await store.districts.list()).map((d) => d.id).sort()).toEqual(['nørrebro', 'Åby-Vest']);
+      expect(await store.districts.districtOf('torvet')).toBe('nørrebro');
+      expect((await store.social.values()).map((v) => v.district).sort()).toEqual(['kommune', 'nørrebro', 'Åby-Vest']);
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
+
   it('sample load loads everything, twice without change', () => {
     const first = hub('sample', 'load', '--skip-history');
     expect(first.code, first.stderr).toBe(0);

@@ -23,23 +23,40 @@ import { STORE_USAGE, UsageError, dataDir, parse, withStore } from './cli-common
 import { userCommand, USERS_USAGE } from './cli-users.ts';
 import { importCommand, sampleCommand, DATA_USAGE } from './cli-data.ts';
 import { maintenanceCommand, MAINTENANCE_USAGE, retentionOptions, retentionPolicy } from './cli-maintenance.ts';
+import { commandBlocks, usageHint } from './cli-help.ts';
+import { createLogger } from './log.ts';
+import { startSystemdWatchdog } from './sd-notify.ts';
 
 const USAGE = `usage:
-  byliv-hub start [--data-dir DIR] [--mqtt-port N] [--http-port N] [--broker URL]
-                  [--broker-username U] [--broker-ca FILE] [--mqtt-host H] [--http-host H] [--suppress-below N]
-                  [--client-id ID] [--share-group NAME] [--camera-rate N]
-                  [--mqtt-tls-cert PEM --mqtt-tls-key PEM] [--sqlite-synchronous FULL|NORMAL]
-                  [--database postgres://…] [--keep-raw-days N] [--keep-hourly-days N]
-      runs the hub: embedded MQTT broker (default port 1883) or, with --broker, a subscriber to an
-      external broker (password from $BYLIV_BROKER_PASSWORD); HTTP API on --http-port (default 8080);
-                  [--tile-url URL] [--traffic-light-yellow 0.1] [--traffic-light-red 0.3]
-                  [--dashboard-dir DIR] [--secure-cookies]
-      FULL (default) syncs every commit: an acknowledged batch survives a power loss;
-      the dashboard is served on the HTTP port; the map uses no external tiles unless
-      --tile-url (https://…/{z}/{x}/{y}.png) is given; traffic lights turn yellow/red when a
-      district is that share worse than the municipal average; --secure-cookies behind HTTPS;
-      --camera-rate: messages a second one camera may publish to the embedded broker (default
-      20, bursts of 10 × that); faster ones wait for their PUBACK
+  byliv-hub start [--data-dir DIR] [--mqtt-port N] [--http-port N] [--broker URL] [more options below]
+      runs the hub: the MQTT broker (embedded, or with --broker a subscriber to an external
+      one), the HTTP API and the dashboard on one port
+      --mqtt-port N, --mqtt-host H      the embedded broker's port (default 1883) and address
+      --mqtt-tls-cert PEM --mqtt-tls-key PEM
+                                        TLS for the embedded broker (both together)
+      --camera-rate N                   messages a second one camera may publish to the embedded
+                                        broker (default 20, bursts of 10 × that); faster ones wait
+                                        for their PUBACK
+      --broker URL                      an external broker (mqtt://host:1883, mqtts://…); its
+                                        password from $BYLIV_BROKER_PASSWORD
+      --broker-username U, --broker-ca FILE, --client-id ID, --share-group NAME
+                                        with --broker: the hub's account, a CA to trust, its MQTT
+                                        client id, and a shared-subscription group for several hubs
+      --http-port N, --http-host H      the HTTP API and dashboard (default port 8080)
+      --dashboard-dir DIR               serve the dashboard from DIR instead of the built one
+      --secure-cookies                  session cookies only over HTTPS (behind a TLS proxy)
+      --tile-url URL                    map tiles (https://…/{z}/{x}/{y}.png); none by default,
+                                        so the map loads nothing from outside
+      --traffic-light-yellow 0.1, --traffic-light-red 0.3
+                                        a district that share worse than the municipal average
+                                        turns yellow / red
+      --suppress-below N                the small-count threshold of exports and indicators
+      --sqlite-synchronous FULL|NORMAL  FULL (default) syncs every commit: an acknowledged batch
+                                        survives a power loss
+      --keep-raw-days N, --keep-hourly-days N
+                                        retention, applied every hour (see compact)
+      --data-dir DIR, --database postgres://…
+                                        the store (see the end of this text)
 ${CAMERAS_USAGE}
   byliv-hub token create --role admin|planner|researcher [--label TEXT] [--data-dir DIR]
       prints {"token","role"}; only its hash is stored
@@ -90,6 +107,8 @@ async function start(args: string[]): Promise<void> {
     'share-group': { type: 'string' },
     'camera-rate': { type: 'string' },
     'suppress-below': { type: 'string' },
+    'data-licence': { type: 'string' },
+    citation: { type: 'string' },
     'sqlite-synchronous': { type: 'string', default: 'FULL' },
     'tile-url': { type: 'string' },
     'traffic-light-yellow': { type: 'string', default: '0.1' },
@@ -113,6 +132,7 @@ async function start(args: string[]): Promise<void> {
   }
   const suppressBelow = v['suppress-below'] === undefined ? undefined : Number(v['suppress-below']);
   if (suppressBelow !== undefined && !(Number.isInteger(suppressBelow) && suppressBelow >= 1)) throw new UsageError(`--suppress-below must be a whole number ≥ 1, got "${v['suppress-below']}"`);
+  for (const name of ['data-licence', 'citation'] as const) if (v[name] !== undefined && !v[name].trim()) throw new UsageError(`--${name} must not be empty (it is stated in every export)`);
   if ((v['mqtt-tls-cert'] === undefined) !== (v['mqtt-tls-key'] === undefined)) throw new UsageError('--mqtt-tls-cert and --mqtt-tls-key go together');
   if (v.broker !== undefined && v['mqtt-tls-cert'] !== undefined) throw new UsageError('--mqtt-tls-cert is for the embedded broker; with --broker, TLS is the broker\'s business');
   const share = (name: string, value: string) => {
@@ -126,6 +146,9 @@ async function start(args: string[]): Promise<void> {
   if (tileUrl !== null && !(/^https?:\/\//.test(tileUrl) && ['{z}', '{x}', '{y}'].every((p) => tileUrl.includes(p)))) {
     throw new UsageError(`--tile-url must be an http(s) URL with {z}, {x} and {y}, got "${tileUrl}"`);
   }
+  // Text lines on stderr as before; BYLIV_LOG_FORMAT=json (the systemd unit) for one JSON object a line.
+  const logger = createLogger({ name: 'byliv-hub', level: process.env.BYLIV_LOG_LEVEL, pretty: process.env.BYLIV_LOG_FORMAT !== 'json' });
+  const log = (line: string) => logger.info(line);
   const mqttTls = v['mqtt-tls-cert'] ? { cert: readFileSync(v['mqtt-tls-cert']), key: readFileSync(v['mqtt-tls-key']!) } : undefined;
   const hub = createHub({
     dataDir: v['data-dir']!,
@@ -139,6 +162,8 @@ async function start(args: string[]): Promise<void> {
       ? { url: v.broker, username: v['broker-username'], password: process.env.BYLIV_BROKER_PASSWORD, clientId: v['client-id'], shareGroup: v['share-group'] ?? null, ca: v['broker-ca'] ? readFileSync(v['broker-ca']) : undefined }
       : undefined,
     suppressBelow,
+    licence: v['data-licence'],
+    citation: v.citation,
     synchronous,
     dashboard: { trafficLights, tileUrl, dashboardDir: v['dashboard-dir'], secureCookies: v['secure-cookies'] },
     retention: retentionPolicy(v),
@@ -161,6 +186,7 @@ async function start(args: string[]): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
   const addresses = await hub.start();
+  startSystemdWatchdog(process.env, (message) => logger.warn(message));
   print({ ready: true, ...addresses, dataDir: v['data-dir'], database: describeDatabase({ dataDir: v['data-dir']!, database: v.database }) });
   if (v.broker) hub.subscribed().then(() => log(`subscribed to the counts and status of every camera on ${addresses.broker}`));
 }
@@ -190,9 +216,17 @@ async function summary(args: string[]): Promise<void> {
 
 async function main(argv: string[]): Promise<void> {
   const [command, sub, ...rest] = argv;
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+  if (command === undefined || command === '--help' || command === '-h') {
     process.stdout.write(`${USAGE}\n`);
     if (command === undefined) process.exitCode = 2;
+    return;
+  }
+  // `help camera` and `camera --help` (anywhere on the line) show that command's part of the usage.
+  const helpFor = command === 'help' ? sub : argv.some((a) => a === '--help' || a === '-h') ? command : undefined;
+  if (command === 'help' || helpFor !== undefined) {
+    const blocks = helpFor === undefined ? [] : commandBlocks(USAGE, helpFor);
+    if (helpFor !== undefined && blocks.length === 0) throw new UsageError(`unknown command "${helpFor}"`);
+    process.stdout.write(blocks.length === 0 ? `${USAGE}\n` : `usage:\n${blocks.join('\n')}\n${STORE_USAGE}\n`);
     return;
   }
   if (command === 'start') return start(argv.slice(1));
@@ -207,9 +241,13 @@ async function main(argv: string[]): Promise<void> {
   throw new UsageError(`unknown command "${[command, sub].filter((x) => x !== undefined && !x.startsWith('-')).join(' ')}"`);
 }
 
-main(process.argv.slice(2)).catch((error: Error) => {
+const argv = process.argv.slice(2);
+main(argv).catch((error: Error) => {
   if (error instanceof UsageError) {
-    process.stderr.write(`byliv-hub: ${error.message}\n\n${USAGE}\n`);
+    // One line for the mistake and one for where to look: the whole usage would bury the message.
+    const [command, sub] = argv[0] === 'help' ? [argv[1]] : argv;
+    const known = command !== undefined && commandBlocks(USAGE, command).length > 0;
+    process.stderr.write(`byliv-hub: ${error.message}\n${usageHint(USAGE, known ? command : undefined, sub)}\n`);
     process.exit(2);
   }
   process.stderr.write(`byliv-hub: ${error.message}\n`);

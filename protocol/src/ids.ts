@@ -18,6 +18,18 @@ export const Id = z
   .refine((id) => !PROTOTYPE_KEYS.has(id), 'must not be "constructor" or "prototype"');
 
 /**
+ * District ids come from the municipality's own register ("Nørrebro", "Åby-Vest") and never
+ * enter an MQTT topic, so any letter counts, æ, ø and å included; they do key plain objects
+ * and URLs, so the same start, length and punctuation rules as Id hold.
+ */
+export const DISTRICT_ID_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N}_.-]{0,63}$/u;
+
+export const DistrictId = z
+  .string()
+  .regex(DISTRICT_ID_PATTERN, 'must be 1–64 characters of letters (æøå too), digits, "_", "-" or ".", starting with a letter or digit')
+  .refine((id) => !PROTOTYPE_KEYS.has(id), 'must not be "constructor" or "prototype"');
+
+/**
  * A record keyed by Id. JSON.parse makes `"__proto__"` an own key, which zod's record skips
  * without a word (it cannot assign it to its output): its counts would vanish. Refused here,
  * before the record is read.

@@ -855,7 +855,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * What each export column means, and the suppression threshold
+         * What each export column means (English and Danish), the suppression rule and threshold, the licence and the citation
          * @description Roles: admin, planner, researcher.
          */
         get: {
@@ -873,10 +873,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            suppressBelow: number;
-                            columns: components["schemas"]["DataDictionary"];
-                        };
+                        "application/json": components["schemas"]["ExportDictionary"];
                     };
                 };
                 /** @description Not signed in, or an unknown or revoked token */
@@ -973,7 +970,7 @@ export interface paths {
         };
         /**
          * Researcher export (streamed CSV or JSON), small counts suppressed; every download is audited
-         * @description Roles: admin, planner, researcher. Times and buckets are UTC. One row per UTC period, camera, line/zone, measure and class; a bin belongs to the period its start falls in. Counts from 1 to suppressBelow − 1 are blanked (value empty/null, suppressed true); 0 is shown; zone person-seconds are shown only where at least suppressBelow people entered. Every download is written to the audit log when it starts and amended with its row count when it ends.
+         * @description Roles: admin, planner, researcher. Times and buckets are UTC. One row per UTC period, camera, line/zone, measure and class, with the seconds the camera observed; a bin belongs to the period its start falls in. Small counts are withheld (value empty/null, suppressed true) by the rule in the hub README: base cells of one hour, a base cell holding 1 to suppressBelow − 1 is withheld and so is every longer period containing one; 0 is shown; zone person-seconds are withheld where fewer than suppressBelow people entered. A researcher's from/to must be boundaries of the rollup's cells (400 otherwise, naming the nearest ones), and rollup=15m is for admins and planners. The CSV starts with lines beginning with # (title, licence, citation, rule, data dictionary in English and Danish), then the column line. Every download is written to the audit log when it starts and amended with its row count when it ends.
          */
         get: {
             parameters: {
@@ -1715,7 +1712,7 @@ export interface paths {
         };
         /**
          * Urban-life indicators per local week, month or quarter
-         * @description Roles: admin, planner, researcher. Local time Europe/Copenhagen (days of 23, 24 or 25 hours). A UTC hour is observed when every camera of the subject saw ≥ 50 % of it; its counts are scaled to the full hour (per camera, 3600 / seen seconds). Unobserved hours are null, never 0. Per-day values are means over complete local days (every hour observed); eveningShare = passers 18–24 local / all, over complete days; medianDwellSeconds interpolates within its histogram bucket; installationUse = observed hours with someone in a zone / observed hours. Values without data are null. Zone figures are null for a subject without zones.
+         * @description Roles: admin, planner, researcher. Local time Europe/Copenhagen (days of 23, 24 or 25 hours). A UTC hour is observed when every camera of the subject saw ≥ 50 % of it; its counts are scaled to the full hour (per camera, 3600 / seen seconds). Unobserved hours are null, never 0. For a researcher, an hour holding a small count (1 to k − 1 in any line, zone, measure or class of the subject: the export's base cells) counts as not observed, and from/to must be whole hours. Per-day values are means over complete local days (every hour observed); eveningShare = passers 18–24 local / all, over complete days; medianDwellSeconds interpolates within its histogram bucket; installationUse = observed hours with someone in a zone / observed hours. Values without data are null. Zone figures are null for a subject without zones.
          */
         get: {
             parameters: {
@@ -1803,7 +1800,7 @@ export interface paths {
         };
         /**
          * A count series in local buckets (hour, day, ISO week, month)
-         * @description Roles: admin, planner, researcher. Local time Europe/Copenhagen (days of 23, 24 or 25 hours). A UTC hour is observed when every camera of the subject saw ≥ 50 % of it; its counts are scaled to the full hour (per camera, 3600 / seen seconds). Unobserved hours are null, never 0. A bucket's value is the sum of its observed hours, null when none was; observedHours / totalHours say how much it rests on. Default range: the last 7 local days; an hourly series has at most 8784 points.
+         * @description Roles: admin, planner, researcher. Local time Europe/Copenhagen (days of 23, 24 or 25 hours). A UTC hour is observed when every camera of the subject saw ≥ 50 % of it; its counts are scaled to the full hour (per camera, 3600 / seen seconds). Unobserved hours are null, never 0. For a researcher, an hour holding a small count (1 to k − 1 in any line, zone, measure or class of the subject: the export's base cells) counts as not observed, and from/to must be whole hours. A bucket's value is the sum of its observed hours, null when none was; observedHours / totalHours say how much it rests on. Default range: the last 7 local days; an hourly series has at most 8784 points.
          */
         get: {
             parameters: {
@@ -1893,7 +1890,7 @@ export interface paths {
         };
         /**
          * Mean per observed hour by local weekday (Monday 1) and local hour
-         * @description Roles: admin, planner, researcher. Local time Europe/Copenhagen (days of 23, 24 or 25 hours). A UTC hour is observed when every camera of the subject saw ≥ 50 % of it; its counts are scaled to the full hour (per camera, 3600 / seen seconds). Unobserved hours are null, never 0. Default range: the last 28 local days.
+         * @description Roles: admin, planner, researcher. Local time Europe/Copenhagen (days of 23, 24 or 25 hours). A UTC hour is observed when every camera of the subject saw ≥ 50 % of it; its counts are scaled to the full hour (per camera, 3600 / seen seconds). Unobserved hours are null, never 0. For a researcher, an hour holding a small count (1 to k − 1 in any line, zone, measure or class of the subject: the export's base cells) counts as not observed, and from/to must be whole hours. Default range: the last 28 local days.
          */
         get: {
             parameters: {
@@ -2209,6 +2206,173 @@ export interface paths {
                 };
                 /** @description Not found: the reason says what */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evaluations/controls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The places that may serve as an installation’s control, with their observed hours in the two periods
+         * @description Roles: admin, planner. Each place once; never the installation’s own site, its own lines or zones, a district holding its site, or an installation. baselineHours / interventionHours count the control’s observed hours in the periods the evaluation would use (same defaults), so a picker can say which controls have no data.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description Installation id */
+                    installation: string;
+                    /** @description Start of the baseline, inclusive: a local date YYYY-MM-DD (its midnight in Europe/Copenhagen) or an ISO 8601 time with offset */
+                    baselineFrom?: string;
+                    /** @description End of the baseline, exclusive: a local date YYYY-MM-DD (its midnight in Europe/Copenhagen) or an ISO 8601 time with offset */
+                    baselineTo?: string;
+                    /** @description Start of the intervention period, inclusive: a local date YYYY-MM-DD (its midnight in Europe/Copenhagen) or an ISO 8601 time with offset */
+                    interventionFrom?: string;
+                    /** @description End of the intervention period, exclusive: a local date YYYY-MM-DD (its midnight in Europe/Copenhagen) or an ISO 8601 time with offset */
+                    interventionTo?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The control candidates */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            controls: components["schemas"]["EvaluationControl"][];
+                        };
+                    };
+                };
+                /** @description Bad request: the reason names each bad parameter or field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or an unknown or revoked token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The caller’s role may not use this route, or a cookie request that changes data came from another origin */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found: the reason says what */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit log: who downloaded what, when (admins only)
+         * @description Roles: admin. Times and buckets are UTC. Newest first. format=csv answers an attachment with the columns id, at, username, role, tokenId, action, what, detail, and that download is audited as audit.export.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only entries by this signed-in user (exact username) */
+                    user?: string;
+                    /** @description Only this action; downloads are `export` */
+                    action?: string;
+                    /** @description Entries at or after this time (a date is its midnight UTC) */
+                    from?: string;
+                    /** @description Entries before this time; after `from` */
+                    to?: string;
+                    /** @description At most this many entries, newest first (1–5000) */
+                    limit?: number;
+                    format?: "json" | "csv";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The entries */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AuditLog"];
+                        "text/csv": string;
+                    };
+                };
+                /** @description Bad request: the reason names each bad parameter or field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or an unknown or revoked token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The caller’s role may not use this route, or a cookie request that changes data came from another origin */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2950,6 +3114,11 @@ export interface components {
              *     site: Invalid input: expected string, received undefined
              */
             reason: string;
+            /**
+             * @description A finer stable code for errors a person meets in the dashboard (which words it in their language)
+             * @enum {string}
+             */
+            problem?: "installation_unknown" | "installation_unlinked" | "control_is_installation" | "control_unknown" | "no_matched_hours" | "period_empty" | "period_not_started" | "period_after_removal" | "period_overlap" | "period_too_long" | "import_empty" | "import_form_body" | "import_rejected" | "import_sample_conflict";
         };
         Camera: {
             site: string;
@@ -3242,6 +3411,19 @@ export interface components {
             /** @description The first 200 bytes of the payload, as UTF-8 */
             preview: string;
         };
+        ExportDictionary: {
+            suppressBelow: number;
+            suppressionRule: components["schemas"]["SuppressionRule"];
+            licence: string;
+            citation: string;
+            columns: components["schemas"]["DataDictionary"];
+            columnsDa: components["schemas"]["DataDictionaryDa"];
+        };
+        /** @description The small-count rule applied, with its k, in English and Danish */
+        SuppressionRule: {
+            en: string;
+            da: string;
+        };
         /** @description What each export column means, in column order */
         DataDictionary: {
             /** @example Start of the period (ISO 8601, UTC). Count bins are attributed to the period their start falls in. */
@@ -3260,9 +3442,36 @@ export interface components {
             measure: string;
             /** @example "person" (on foot), "cyclist" (a person riding a bicycle), or "all" (both; person_seconds only). */
             class: string;
-            /** @example The count (or person-seconds) in the period. Empty when suppressed: counts from 1 to the threshold − 1 are not shown; person_seconds is not shown where fewer people than the threshold entered the zone in the period. */
+            /** @example Seconds of the period the camera actually observed (its bins' length minus their gaps). Less than the period means part of it was not seen; 0 means not observed at all (value empty), so missing data never reads as zero. */
+            observed_seconds: string;
+            /** @example The count (or person-seconds) in the period, over the observed seconds only (not scaled up). Empty when suppressed (see the suppression rule) or when the period was not observed (observed_seconds 0). */
             value: string;
             /** @example true when the value was withheld by the small-count rule. */
+            suppressed: string;
+        };
+        /** @description Hvad hver kolonne i udtrækket betyder (dansk), i kolonnernes rækkefølge */
+        DataDictionaryDa: {
+            /** @example Periodens start (ISO 8601, UTC). En tællebin hører til den periode, dens start falder i. */
+            period_start: string;
+            /** @example Periodens slut, eksklusiv (ISO 8601, UTC). */
+            period_end: string;
+            /** @example Stedets id (en offentlig plads). */
+            site: string;
+            /** @example Kameraets id, entydigt på stedet. */
+            camera: string;
+            /** @example "line" (en tællelinje) eller "zone" (et område). */
+            feature_type: string;
+            /** @example Id for linjen eller zonen i kameraets scene. */
+            feature_id: string;
+            /** @example forward / backward: personer, der krydser linjen i dens retning (fra dens venstre til dens højre side som tegnet, fodpunkt, y nedad) eller den anden vej; entries / exits: personer, der går ind i eller ud af zonen; person_seconds: summen over observeret tid af antal personer i zonen (sekunder). */
+            measure: string;
+            /** @example "person" (til fods), "cyclist" (en person på cykel) eller "all" (begge; kun person_seconds). */
+            class: string;
+            /** @example Sekunder af perioden, kameraet faktisk observerede (binnenes længde minus deres huller). Mindre end perioden betyder, at en del ikke blev set; 0 betyder slet ikke observeret (værdien er tom), så manglende data aldrig læses som nul. */
+            observed_seconds: string;
+            /** @example Antallet (eller personsekunderne) i perioden, kun over de observerede sekunder (ikke opskaleret). Tom, når den er tilbageholdt (se reglen for små tal), eller når perioden ikke blev observeret (observed_seconds 0). */
+            value: string;
+            /** @example true, når værdien er tilbageholdt af reglen for små tal. */
             suppressed: string;
         };
         Export: {
@@ -3285,9 +3494,17 @@ export interface components {
             generatedAt: string;
             /** @enum {string} */
             timeZone: "UTC";
+            /**
+             * Format: date-time
+             * @description A researcher's export holds hours that ended at least an hour ago: nothing from here on (null for admins and planners)
+             */
+            publishedUntil: string | null;
             suppressBelow: number;
+            suppressionRule: components["schemas"]["SuppressionRule"];
+            licence: string;
             citation: string;
             columns: components["schemas"]["DataDictionary"];
+            columnsDa: components["schemas"]["DataDictionaryDa"];
         };
         ExportRow: {
             /**
@@ -3321,7 +3538,9 @@ export interface components {
              * @enum {string}
              */
             class: "person" | "cyclist" | "all";
-            /** @description The count (or person-seconds) in the period. Empty when suppressed: counts from 1 to the threshold − 1 are not shown; person_seconds is not shown where fewer people than the threshold entered the zone in the period. */
+            /** @description Seconds of the period the camera actually observed (its bins' length minus their gaps). Less than the period means part of it was not seen; 0 means not observed at all (value empty), so missing data never reads as zero. */
+            observed_seconds: number;
+            /** @description The count (or person-seconds) in the period, over the observed seconds only (not scaled up). Empty when suppressed (see the suppression rule) or when the period was not observed (observed_seconds 0). */
             value: number | null;
             /** @description true when the value was withheld by the small-count rule. */
             suppressed: boolean;
@@ -3435,6 +3654,13 @@ export interface components {
                 total: number;
             };
             values: components["schemas"]["IndicatorValues"];
+            /** @description What was counted in the period as seen, unscaled, over `seconds` of observation (every hour, observed or not): for showing a period too short for values with its coverage, never as a value. null for a researcher (it would show small counts) */
+            seen: {
+                seconds: number;
+                passers: number;
+                stayingVisits: number | null;
+                personMinutes: number | null;
+            } | null;
         };
         /** @description Per-day values are means over complete local days (every hour observed); null without data */
         IndicatorValues: {
@@ -3487,6 +3713,10 @@ export interface components {
             value: number | null;
             observedHours: number;
             totalHours: number;
+            /** @description Seconds of the bucket observed (the least-seeing camera), every hour included: its coverage */
+            observedSeconds: number;
+            /** @description The measure as counted in observedSeconds, unscaled, observed hours or not; null for a researcher */
+            seen: number | null;
         };
         Heatmap: {
             subject: components["schemas"]["SubjectRef"];
@@ -3624,6 +3854,47 @@ export interface components {
                 number,
                 number
             ] | null;
+        };
+        EvaluationControl: {
+            /** @example zone:park/cam2/c1 */
+            subject: string;
+            /** @enum {string} */
+            kind: "site" | "zone" | "line" | "district";
+            name: string;
+            /** @description null for a district */
+            site: string | null;
+            /** @description The site’s name (its id when unnamed); null for a district */
+            siteName: string | null;
+            /** @description Observed hours of the control in the baseline */
+            baselineHours: number;
+            /** @description Observed hours of the control in the intervention period */
+            interventionHours: number;
+        };
+        AuditLog: {
+            entries: components["schemas"]["AuditEntry"][];
+        };
+        AuditEntry: {
+            id: number;
+            /**
+             * Format: date-time
+             * @description ISO 8601, UTC
+             */
+            at: string;
+            /** @description The signed-in user; null for an API token or the hub’s command line */
+            username: string | null;
+            role: string | null;
+            /** @description The API token used, if any */
+            tokenId: number | null;
+            /** @example export */
+            action: string;
+            /**
+             * @description The entry’s detail in one line
+             * @example site=park camera=cam1 rollup=hour format=csv rows=120
+             */
+            what: string;
+            detail: {
+                [key: string]: unknown;
+            };
         };
         District: {
             id: string;

@@ -11,6 +11,8 @@ type Schemas = components['schemas'];
 export type Role = Schemas['Role'];
 /** GET/POST /session. The dashboard signs in with a password, so its session has a username. */
 export type Session = Schemas['Session'];
+/** GET /audit (admins): who downloaded what, when. */
+export type AuditEntry = Schemas['AuditEntry'];
 
 export type Site = Schemas['Site'];
 export type Installation = Schemas['Installation'];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SocialIndicator, SocialValue, UrbanIndicators } from '../api/types.ts';
-import { buildCard, currentPeriod, sortCards, worstLight } from './model.ts';
+import { briefObservation, buildCard, currentPeriod, sortCards, worstLight } from './model.ts';
 
 const ind = (id: string, sample = true, higherIsBetter = false): SocialIndicator => ({ id, nameDa: id, nameEn: id, unit: '%', higherIsBetter, source: 'test', sample });
 const val = (district: string, indicator: string, period: string, value: number | null, light: SocialValue['light'], deviation: number | null = null): SocialValue => ({
@@ -9,7 +9,7 @@ const val = (district: string, indicator: string, period: string, value: number 
 const urban = (passers: number | null): UrbanIndicators => ({
   subject: { kind: 'site', id: 's', name: 's' }, period: 'month', timeZone: 'Europe/Copenhagen', stayMinSeconds: 30,
   periods: [{ key: '2026-10', start: '2026-10-01', end: '2026-11-01', hours: { observed: 700, total: 744 }, days: { complete: 28, total: 31 },
-    values: { passersPerDay: passers, stayingVisitsPerDay: 1, personMinutesPerDay: 2, medianDwellSeconds: 40, eveningShare: 0.2, installationUse: 0.5 } }],
+    values: { passersPerDay: passers, stayingVisitsPerDay: 1, personMinutesPerDay: 2, medianDwellSeconds: 40, eveningShare: 0.2, installationUse: 0.5 }, seen: null }],
 });
 
 const indicators = [ind('unemployment'), ind('income', false, true)];
@@ -74,5 +74,18 @@ describe('cards', () => {
     expect(sortCards(cards, 'light').map((c) => c.id)).toEqual(['south', 'north', 'east', 'torv']);
     expect(sortCards(cards, 'urban:passersPerDay').map((c) => c.id)).toEqual(['east', 'north', 'torv', 'south']);
     expect(sortCards(cards, 'social:unemployment').map((c) => c.id)).toEqual(['south', 'north', 'torv', 'east']);
+  });
+});
+
+describe('briefObservation', () => {
+  const period = (complete: number, seconds: number) =>
+    ({ key: '2026-12', start: '2026-12-01', end: '2027-01-01', hours: { observed: 0, total: 744 }, days: { complete, total: 31 }, values: {}, seen: { seconds, passers: 23, stayingVisits: 1, personMinutes: 2 } }) as never;
+  it('says what an 80-s observation saw when the period has no complete day', () => {
+    expect(briefObservation(period(0, 80))).toEqual({ seconds: 80, passers: 23 });
+  });
+  it('is silent with a complete day, with nothing seen, or without seen (a researcher)', () => {
+    expect(briefObservation(period(1, 80))).toBeNull();
+    expect(briefObservation(period(0, 0))).toBeNull();
+    expect(briefObservation(null)).toBeNull();
   });
 });

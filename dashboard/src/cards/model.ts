@@ -115,3 +115,14 @@ export function sortCards(cards: readonly CardModel[], key: SortKey, locale = 'd
     return sb - sa || byName(a, b);
   });
 }
+
+/**
+ * What a card can say about a period too short for values (no complete day, e.g. a new camera
+ * or the demo's 80-s clip): the passers seen and over how many seconds; null when the period
+ * has a complete day or saw nothing. Never a daily figure.
+ */
+export function briefObservation(period: UrbanPeriod | null): { seconds: number; passers: number } | null {
+  const seen = period?.seen;
+  if (!period || !seen || period.days.complete > 0 || seen.seconds <= 0) return null;
+  return { seconds: seen.seconds, passers: seen.passers };
+}

@@ -1,7 +1,7 @@
 /** Hand-written SVG charts: counts over time (gaps for missing hours), hour × weekday heat map, dwell histogram. */
 import type { Dwell, Heatmap, SeriesPoint } from '../api/types.ts';
 import { formatDate, formatDateTime, formatDuration, formatNumber, localHour, weekdayNames, type Lang } from '../format.ts';
-import { extent, linePath, linearScale, niceTicks, rampColour, timeTicks } from './scale.ts';
+import { bucketCoverage, coverageOpacity, extent, linePath, linearScale, niceTicks, rampColour, timeTicks } from './scale.ts';
 
 const M = { top: 12, right: 16, bottom: 36, left: 56 };
 
@@ -57,7 +57,7 @@ export function SeriesChart(props: { points: SeriesPoint[]; rollup: string; lang
             const x0 = x(Date.parse(p.start));
             const w = Math.max(1, x(Date.parse(p.end)) - x0 - 2);
             return (
-              <rect key={i} data-value={p.value} x={x0 + 1} width={w} y={Math.min(y(p.value), y(0))} height={Math.abs(y(0) - y(p.value))} class="bar">
+              <rect key={i} data-value={p.value} x={x0 + 1} width={w} y={Math.min(y(p.value), y(0))} height={Math.abs(y(0) - y(p.value))} class={bucketCoverage(p) < 1 ? 'bar partial' : 'bar'} fill-opacity={coverageOpacity(bucketCoverage(p))}>
                 <title>{title(p)}</title>
               </rect>
             );

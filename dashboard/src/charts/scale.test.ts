@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extent, legendClasses, linePath, linearScale, niceStep, niceTicks, rampColour, timeTicks } from './scale.ts';
+import { bucketCoverage, coverageOpacity, extent, legendClasses, linePath, linearScale, niceStep, niceTicks, rampColour, timeTicks } from './scale.ts';
 
 describe('linearScale', () => {
   it('maps and inverts, flipped ranges for y', () => {
@@ -60,5 +60,15 @@ describe('extent, time ticks, colours', () => {
     expect(rampColour(1)).toBe('rgb(11,79,92)');
     expect(rampColour(null)).toBe('var(--missing)');
     expect(legendClasses(0, 10, 5).map((c) => c.from)).toEqual([0, 2, 4, 6, 8]);
+  });
+});
+
+describe('bucket coverage', () => {
+  it('is observed / total hours, and fades a partial bar without hiding it', () => {
+    expect(bucketCoverage({ observedHours: 24, totalHours: 24 })).toBe(1);
+    expect(bucketCoverage({ observedHours: 3, totalHours: 24 })).toBe(0.125);
+    expect(bucketCoverage({ observedHours: 0, totalHours: 0 })).toBe(0);
+    expect(coverageOpacity(1)).toBe(1);
+    expect(coverageOpacity(0)).toBeCloseTo(0.3);
   });
 });

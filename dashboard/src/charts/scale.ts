@@ -129,3 +129,14 @@ export function legendClasses(lo: number, hi: number, n = 5): { from: number; to
   const w = (hi - lo) / n;
   return Array.from({ length: n }, (_, i) => ({ from: lo + i * w, to: lo + (i + 1) * w, t: n === 1 ? 0.5 : i / (n - 1) }));
 }
+
+/**
+ * The share of a bucket its value rests on (observed hours / hours), 0–1: a day observed for
+ * 3 of its 24 hours is drawn faded, so that it does not read as a quiet day.
+ */
+export function bucketCoverage(p: { observedHours: number; totalHours: number }): number {
+  return p.totalHours > 0 ? Math.min(1, Math.max(0, p.observedHours / p.totalHours)) : 0;
+}
+
+/** Bar opacity for a coverage: a full bucket 1, a barely observed one no fainter than 0.3. */
+export const coverageOpacity = (coverage: number): number => 0.3 + 0.7 * coverage;

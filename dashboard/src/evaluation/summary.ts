@@ -54,11 +54,34 @@ const CAVEATS: Record<string, Record<Lang, string>> = {
     da: 'Kort efterperiode: en nyhedseffekt kan fylde meget.',
     en: 'Short intervention period: a novelty effect may weigh heavily.',
   },
+  no_variance: {
+    da: 'I mindst én periode er hver time i ugen kun set én gang, så usikkerheden kan ikke beregnes.',
+    en: 'In at least one period each hour of the week was seen only once, so the uncertainty cannot be computed.',
+  },
+  measure_unavailable: {
+    da: 'Nogle mål findes ikke for installationen (ophold og personminutter kræver en zone); de er udeladt.',
+    en: 'Some measures do not exist for the installation (staying visits and person-minutes need a zone); they are left out.',
+  },
+  control_measure_unavailable: {
+    da: 'Kontrolstedet mangler et af målene; for det mål er sammenligningen med kontrolstedet udeladt.',
+    en: 'The control lacks one of the measures; for that measure the comparison with the control is left out.',
+  },
+  feature_missing_in_baseline: {
+    da: 'En af installationens linjer eller zoner blev ikke talt i hele førperioden (tegnet ind senere?); de timer regnes som manglende, ikke som 0.',
+    en: 'One of the installation’s lines or zones was not counted throughout the baseline (drawn in later?); those hours count as missing, not as 0.',
+  },
+  feature_missing_in_intervention: {
+    da: 'En af installationens linjer eller zoner blev ikke talt i hele efterperioden (fjernet fra scenen?); de timer regnes som manglende, ikke som 0.',
+    en: 'One of the installation’s lines or zones was not counted throughout the period after (removed from the scene?); those hours count as missing, not as 0.',
+  },
   zero_baseline: {
     da: 'Førperioden havde 0, så en relativ ændring kan ikke beregnes.',
     en: 'The baseline was 0, so a relative change cannot be computed.',
   },
 };
+
+/** The caveat codes the dashboard has words for (the translation test checks the hub's list against it). */
+export const KNOWN_CAVEATS: readonly string[] = Object.keys(CAVEATS);
 
 /** The text of a caveat code; an unknown code is shown as itself, so nothing the hub says is dropped. */
 export function caveatText(code: string, lang: Lang): string {

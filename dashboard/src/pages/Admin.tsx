@@ -4,7 +4,8 @@ import { api, ApiFailure, query } from '../api/client.ts';
 import type { ApiErrorBody, Role } from '../api/types.ts';
 import { formatDateTime } from '../format.ts';
 import { useLang, useLoad } from '../hooks.ts';
-import { ErrorBox, Field, Page } from '../ui/common.tsx';
+import { ErrorBox, ErrorDetail, Field, Page } from '../ui/common.tsx';
+import { errorText } from '../ui/error-text.ts';
 
 const ROLES: Role[] = ['planner', 'researcher', 'admin'];
 interface User { username: string; role: Role; createdAt: string; disabledAt: string | null }
@@ -146,12 +147,14 @@ function Cameras() {
 }
 
 function ImportErrors(props: { body: ApiErrorBody | null }) {
-  const { t } = useLang();
+  const { t, lang } = useLang();
   const b = props.body;
   if (!b) return null;
+  const said = errorText(b, b.reason, lang);
   return (
     <div class="error-box" role="alert">
-      <p>{b.reason}</p>
+      <p>{said.text}</p>
+      {said.detail && <ErrorDetail detail={said.detail} />}
       {b.rows && b.rows.length > 0 && (
         <table class="data-table">
           <thead><tr><th scope="col">{t('admin.line')}</th><th scope="col">{t('admin.column')}</th><th scope="col">{t('admin.message')}</th></tr></thead>

@@ -6,9 +6,9 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, query } from '../api/client.ts';
 import { URBAN_INDICATORS, type District, type Site, type SocialIndicator, type SocialValue, type UrbanIndicator, type UrbanIndicators } from '../api/types.ts';
-import { buildCard, sortCards, type CardModel, type SocialRow } from '../cards/model.ts';
+import { briefObservation, buildCard, sortCards, type CardModel, type SocialRow } from '../cards/model.ts';
 import { Sparkline } from '../charts/Sparkline.tsx';
-import { formatDateTime, formatDuration, formatNumber, formatPercent, formatPeriodKey, localDate, type Lang } from '../format.ts';
+import { formatDateTime, formatDuration, formatNumber, formatPercent, formatPeriodKey, formatWithUnit, localDate, sharedDigits, type Lang } from '../format.ts';
 import { useLang, useLoad } from '../hooks.ts';
 import type { Key } from '../i18n.ts';
 import { ErrorBox, LightBadge, Loading, Page, SampleBadge } from '../ui/common.tsx';
@@ -49,8 +49,13 @@ function socialValue(row: SocialRow, lang: Lang, fewer: string): string {
   const v = row.latest;
   if (!v) return '–';
   if (v.suppressed) return fewer;
-  const n = formatNumber(v.value, lang);
-  return row.indicator.unit ? `${n} ${row.indicator.unit}` : n;
+  return formatWithUnit(v.value, row.indicator.unit, lang, sharedDigits([v.value, v.municipalAverage]));
+}
+
+/** The municipal average in the value's own unit and decimals. */
+function averageValue(row: SocialRow, lang: Lang): string {
+  const v = row.latest!;
+  return formatWithUnit(v.municipalAverage, row.indicator.unit, lang, sharedDigits([v.value, v.municipalAverage]));
 }
 
 function Card(props: { card: CardModel; print: boolean }) {
@@ -102,6 +107,11 @@ function Card(props: { card: CardModel; print: boolean }) {
                 <meter min={0} max={cur.days.total || 1} value={cur.days.complete} aria-hidden="true" /> {cur.days.complete}/{cur.days.total} {t('cards.daysComplete')} ·{' '}
                 {formatNumber(cur.hours.observed, lang)}/{formatNumber(cur.hours.total, lang)} {t('cards.hoursObserved')}
               </p>
+              {briefObservation(cur) && (
+                <p class="seen-brief" data-testid="seen-brief">
+                  {t('cards.seenOnly')} {formatNumber(briefObservation(cur)!.passers, lang)} {t('cards.seenIn')} {formatDuration(briefObservation(cur)!.seconds, lang)}
+                </p>
+              )}
             </>
           )}
         </section>
@@ -124,7 +134,7 @@ function Card(props: { card: CardModel; print: boolean }) {
                         {row.latest && !row.latest.suppressed && row.latest.municipalAverage !== null && (
                           <span class="muted small avg">
                             {' '}
-                            ({t('cards.average')} {formatNumber(row.latest.municipalAverage, lang)})
+                            ({t('cards.average')} {averageValue(row, lang)})
                           </span>
                         )}
                       </td>

@@ -7,15 +7,28 @@ import { ErrorBox, Field, Page } from '../ui/common.tsx';
 
 const ROLLUPS = ['15m', 'hour', 'day', 'week'] as const;
 
+/** A researcher's from/to must be cell boundaries (the hub's grid): a weekly export's dates move out to Mondays. */
+export function weekBoundary(date: string, direction: 'down' | 'up'): string {
+  if (!date) return date;
+  const d = new Date(`${date}T00:00:00Z`);
+  const sinceMonday = (d.getUTCDay() + 6) % 7;
+  if (sinceMonday === 0) return date;
+  d.setUTCDate(d.getUTCDate() + (direction === 'down' ? -sinceMonday : 7 - sinceMonday));
+  return d.toISOString().slice(0, 10);
+}
+
 export function exportHref(p: { site: string; camera: string; from: string; to: string; rollup: string }, format: 'csv' | 'json'): string {
-  return `${API}/export${query({ site: p.site, camera: p.camera, from: p.from, to: p.to, rollup: p.rollup, format })}`;
+  const week = p.rollup === 'week';
+  const from = week ? weekBoundary(p.from, 'down') : p.from;
+  const to = week ? weekBoundary(p.to, 'up') : p.to;
+  return `${API}/export${query({ site: p.site, camera: p.camera, from, to, rollup: p.rollup, format })}`;
 }
 
 export function DownloadsPage() {
   const { t } = useLang();
   const { params } = useRoute();
   const sites = useLoad(() => api.get<{ sites: Site[] }>('/sites'), []);
-  const dictionary = useLoad(() => api.get<{ suppressBelow: number; columns: Record<string, string> }>('/export/dictionary'), []);
+  const dictionary = useLoad(() => api.get<{ suppressBelow: number; licence: string; columns: Record<string, string> }>('/export/dictionary'), []);
   const citation = useLoad(() => api.get<string>('/export/citation'), []);
   const [form, setForm] = useState({ site: params.get('site') ?? '', camera: params.get('camera') ?? '', from: params.get('from') ?? '', to: params.get('to') ?? '', rollup: params.get('rollup') ?? 'hour' });
   const site = form.site || sites.data?.sites[0]?.site || '';
@@ -78,6 +91,7 @@ export function DownloadsPage() {
         <h2>{t('dl.citation')}</h2>
         <ErrorBox error={citation.error} />
         {citation.data && <blockquote class="citation">{citation.data}</blockquote>}
+        {dictionary.data && <p data-testid="licence">{t('dl.licence', { licence: dictionary.data.licence })}</p>}
       </section>
       <section class="panel">
         <h2>{t('dl.dictionary')}</h2>

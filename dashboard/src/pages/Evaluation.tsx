@@ -5,7 +5,8 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { api, query } from '../api/client.ts';
-import type { Evaluation, Installation, Site, SubjectOption } from '../api/types.ts';
+import type { Evaluation, Installation } from '../api/types.ts';
+import type { components } from '../api/schema.gen.ts';
 import { MEASURES, effectBasis, measureName, summarizeEvaluation, verdictOf } from '../evaluation/summary.ts';
 import { niceTicks, linearScale } from '../charts/scale.ts';
 import { addDays, formatChange, formatDate, formatDateTime, formatNumber, formatSigned, localDate, type Lang } from '../format.ts';
@@ -38,7 +39,8 @@ function ForestPlot(props: { ev: Evaluation; lang: Lang; label: string; didLabel
   const left = 230;
   const rowH = 30;
   const H = rows.length * rowH + 40;
-  const x = linearScale(domain, [left, W - 20]);
+  // 40 px on the right: the last tick's label ("+400 %") is centred on it and was cut off at 20.
+  const x = linearScale(domain, [left, W - 40]);
   return (
     <svg class="chart forest" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={props.label}>
       <title>{props.label}</title>
@@ -95,8 +97,8 @@ function Result(props: { ev: Evaluation }) {
       </div>
       <table class="data-table">
         <caption class="muted">
-          {t('eval.baseline')}: {formatDate(ev.baseline.from, lang)} – {formatDate(ev.baseline.to, lang)} ({formatNumber(ev.baseline.hours, lang)} h) · {t('eval.intervention')}:{' '}
-          {formatDate(ev.intervention.from, lang)} – {formatDate(ev.intervention.to, lang)} ({formatNumber(ev.intervention.hours, lang)} h) · {ev.matchedCells} {t('eval.matched')}
+          {t('eval.baseline')}: {formatDate(ev.baseline.from, lang)} – {formatDate(ev.baseline.to, lang)} ({t('eval.hours', { n: formatNumber(ev.baseline.hours, lang) })}) · {t('eval.intervention')}:{' '}
+          {formatDate(ev.intervention.from, lang)} – {formatDate(ev.intervention.to, lang)} ({t('eval.hours', { n: formatNumber(ev.intervention.hours, lang) })}) · {ev.matchedCells} {t('eval.matched')}
         </caption>
         <thead>
           <tr>
@@ -166,17 +168,27 @@ function Result(props: { ev: Evaluation }) {
   );
 }
 
-async function loadControls(): Promise<SubjectOption[]> {
-  const { sites } = await api.get<{ sites: Site[] }>('/sites');
-  const lists = await Promise.all(sites.map((s) => api.get<{ subjects: SubjectOption[] }>(`/subjects${query({ site: s.site })}`).catch(() => ({ subjects: [] as SubjectOption[] }))));
-  return sites.flatMap((s, i) => [{ subject: `site:${s.site}`, kind: 'site', name: s.name ?? s.site, site: s.site }, ...lists[i].subjects.filter((x) => x.kind !== 'installation')]);
+type EvaluationControl = components['schemas']['EvaluationControl'];
+
+/** A control's label: the place's name with its site (a district says it is one); never a raw null. */
+export function controlLabel(c: EvaluationControl, t: (key: 'eval.district') => string): string {
+  if (c.kind === 'site') return c.name;
+  if (c.kind === 'district') return `${t('eval.district')} ${c.name}`;
+  return `${c.siteName ?? c.site ?? ''} · ${c.name}`;
+}
+
+/** Which of the two periods the control saw nothing in, or null when it has data in both. */
+function missingPeriods(c: EvaluationControl): 'eval.controlNoDataBoth' | 'eval.controlNoDataBaseline' | 'eval.controlNoDataIntervention' | null {
+  if (c.baselineHours === 0 && c.interventionHours === 0) return 'eval.controlNoDataBoth';
+  if (c.baselineHours === 0) return 'eval.controlNoDataBaseline';
+  if (c.interventionHours === 0) return 'eval.controlNoDataIntervention';
+  return null;
 }
 
 export function EvaluationPage(props: { print: boolean }) {
   const { lang, t } = useLang();
   const { params } = useRoute();
   const installations = useLoad(() => api.get<{ installations: Installation[] }>('/installations'), []);
-  const controls = useLoad(() => (props.print ? Promise.resolve([]) : loadControls().catch(() => [])), [props.print]);
   const fromUrl = Object.fromEntries(PARAMS.map((p) => [p, params.get(p) ?? ''])) as Form;
   const [form, setForm] = useState<Form>(fromUrl);
   const [run, setRun] = useState<Form | null>(fromUrl.installation && (props.print || params.get('run')) ? fromUrl : null);
@@ -184,6 +196,14 @@ export function EvaluationPage(props: { print: boolean }) {
   const selected = form.installation || list[0]?.id || '';
   const inst = list.find((i) => i.id === selected);
   const defaults = inst ? defaultDates(inst, localDate(new Date())) : null;
+  // The hub leaves out the installation's own site, zones and district, and counts each control's hours in these periods.
+  const periods = { baselineFrom: form.baselineFrom || defaults?.baselineFrom, baselineTo: form.baselineTo || defaults?.baselineTo, interventionFrom: form.interventionFrom || defaults?.interventionFrom, interventionTo: form.interventionTo || defaults?.interventionTo };
+  const controls = useLoad(
+    () => (props.print || !selected ? Promise.resolve([]) : api.get<{ controls: EvaluationControl[] }>(`/evaluations/controls${query({ installation: selected, ...periods })}`).then((r) => r.controls)),
+    [props.print, selected, JSON.stringify(periods)],
+  );
+  const chosenControl = (controls.data ?? []).find((c) => c.subject === form.control);
+  const chosenMissing = chosenControl ? missingPeriods(chosenControl) : null;
 
   const result = useLoad(
     () => (run ? api.get<Evaluation>(`/evaluations${query({ ...run })}`) : Promise.resolve(null)),
@@ -261,11 +281,17 @@ export function EvaluationPage(props: { print: boolean }) {
               <option value="">{t('eval.noControl')}</option>
               {(controls.data ?? []).map((c) => (
                 <option key={c.subject} value={c.subject}>
-                  {c.kind === 'site' ? c.name : `${c.site} · ${c.name}`}
+                  {controlLabel(c, t)}
+                  {missingPeriods(c) ? ` (${t('eval.controlNoDataShort')})` : ''}
                 </option>
               ))}
             </select>
           </Field>
+          {chosenControl && chosenMissing && (
+            <p class="error-box full" role="status" data-testid="control-no-data">
+              {t('eval.controlNoData', { control: controlLabel(chosenControl, t), periods: t(chosenMissing) })}
+            </p>
+          )}
           <button type="submit" class="primary" data-testid="run-evaluation">
             {t('eval.run')}
           </button>

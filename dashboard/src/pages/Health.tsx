@@ -2,7 +2,7 @@
 import { api, query } from '../api/client.ts';
 import type { CameraHealth, Completeness } from '../api/types.ts';
 import { rampColour } from '../charts/scale.ts';
-import { formatDateTime, formatNumber, formatPercent, localDate, localHour, type Lang } from '../format.ts';
+import { formatDateTime, formatDayMonth, formatNumber, formatPercent, localDate, localHour, type Lang } from '../format.ts';
 import { useLang, useLoad } from '../hooks.ts';
 import { ErrorBox, Loading, Page } from '../ui/common.tsx';
 
@@ -33,7 +33,7 @@ function CompletenessGrid(props: { data: Completeness; lang: Lang; label: string
       ))}
       {days.map((d, i) => (
         <text key={d} x={left - 6} y={14 + i * cell + cell - 3} text-anchor="end" class="axis-text">
-          {d.slice(5)}
+          {formatDayMonth(d, props.lang)}
         </text>
       ))}
       {props.data.hours.map((h) => {

@@ -3,13 +3,14 @@
  * cameras and zones on top. Pure SVG in Web-Mercator fitted to the data; background tiles only
  * when the hub is configured with a tile URL, so by default it works offline.
  */
-import { useMemo, useState } from 'preact/hooks';
+import { useLayoutEffect, useMemo, useState } from 'preact/hooks';
 import { api } from '../api/client.ts';
 import type { Light, MapData, SocialIndicator, SocialValue } from '../api/types.ts';
 import { legendClasses, rampColour } from '../charts/scale.ts';
 import { formatNumber } from '../format.ts';
 import { useLang, useLoad } from '../hooks.ts';
-import { anchor, bounds, fitView, geometryPath, tilesFor } from '../map/projection.ts';
+import { areaSpots, placeLabels, pointSpots, type Box, type LabelRequest } from '../map/labels.ts';
+import { anchor, bounds, fitView, geometryPath, tilesFor, type Feature, type View } from '../map/projection.ts';
 import { ErrorBox, LightBadge, Loading, Page, SampleBadge } from '../ui/common.tsx';
 
 const W = 960;
@@ -23,6 +24,76 @@ async function loadMap() {
     api.get<{ values: SocialValue[] }>('/social/values').catch(() => ({ values: [] as SocialValue[] })),
   ]);
   return { map, indicators: social.indicators, values: values.values };
+}
+
+/** Label text size in CSS px, whatever the map's drawn width. */
+const LABEL_PX = 12;
+/** Marker sizes in CSS px (a site's circle radius, a camera's diamond half-diagonal, a zone point's radius). */
+const MARKER_PX = { site: 7, camera: 5.7, zone: 4 } as const;
+
+/** Drawing units per CSS pixel: the SVG scales its 960-unit viewBox to the panel, so labels and markers are sized by this to stay readable on a phone. */
+function useUnitsPerPixel(el: SVGSVGElement | null): number {
+  const [scale, setScale] = useState(1);
+  useLayoutEffect(() => {
+    if (!el) return;
+    const update = () => {
+      const width = el.getBoundingClientRect().width;
+      if (width > 0) setScale(W / width);
+    };
+    update();
+    const observer = new ResizeObserver(update);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [el]);
+  return scale;
+}
+
+/** Text widths in drawing units, measured with the SVG's own font (canvas measureText; the DOM is not laid out twice). */
+function textMeasurer(svg: SVGSVGElement | null, fontSize: number): (text: string, bold: boolean) => number {
+  const ctx = typeof document === 'undefined' ? null : document.createElement('canvas').getContext('2d');
+  const family = svg ? getComputedStyle(svg).fontFamily : 'sans-serif';
+  return (text, bold) => {
+    if (!ctx) return text.length * fontSize * 0.6;
+    ctx.font = `${bold ? 600 : 400} ${fontSize}px ${family}`;
+    return ctx.measureText(text).width;
+  };
+}
+
+interface MapLabel {
+  id: string;
+  text: string;
+  kind: 'district' | 'site';
+  x: number;
+  y: number;
+  align: 'start' | 'middle' | 'end';
+}
+
+/** Site names first (few, and they mark where the counts are), then district names; markers are obstacles. */
+function layoutLabels(view: View, districts: readonly Feature<{ id: string; name: string }>[], features: readonly Feature<{ kind: string; site?: string; name?: string | null }>[], scale: number, measure: (text: string, bold: boolean) => number): MapLabel[] {
+  const fontSize = LABEL_PX * scale;
+  const height = fontSize * 1.25;
+  const requests: (LabelRequest & { text: string; kind: MapLabel['kind'] })[] = [];
+  const obstacles: Box[] = [];
+  features.forEach((f, i) => {
+    const a = anchor(view, f.geometry);
+    if (!a) return;
+    const kind = f.properties.kind as keyof typeof MARKER_PX;
+    if (!geometryPath(view, f.geometry) && MARKER_PX[kind]) {
+      const r = MARKER_PX[kind] * scale;
+      obstacles.push({ x: a[0] - r, y: a[1] - r, width: 2 * r, height: 2 * r });
+    }
+    if (kind === 'site') {
+      const text = f.properties.name ?? f.properties.site ?? '';
+      requests.push({ id: `site:${i}`, text, kind: 'site', anchor: a, width: measure(text, true), height, spots: pointSpots((MARKER_PX.site + 3) * scale, height) });
+    }
+  });
+  districts.forEach((f, i) => {
+    const a = anchor(view, f.geometry);
+    if (a) requests.push({ id: `district:${i}`, text: f.properties.name, kind: 'district', anchor: a, width: measure(f.properties.name, false), height, spots: areaSpots(height) });
+  });
+  const { placed } = placeLabels(requests, { x: 0, y: 0, width: view.width, height: view.height }, obstacles);
+  const byId = new Map(requests.map((r) => [r.id, r]));
+  return placed.map((p) => ({ id: p.id, text: byId.get(p.id)!.text, kind: byId.get(p.id)!.kind, x: p.x, y: p.y, align: p.align }));
 }
 
 /** The latest value per district for one indicator. */
@@ -83,6 +154,13 @@ export function MapPage() {
     if (v.suppressed) return `${name}: ${t('cards.fewer')}`;
     return `${name}: ${formatNumber(v.value, lang)}${meta?.unit ? ` ${meta.unit}` : ''} (${v.period})`;
   };
+  // a callback ref kept in state: the SVG appears only once the data is in, and the observer must follow it
+  const [svgEl, setSvgEl] = useState<SVGSVGElement | null>(null);
+  const scale = useUnitsPerPixel(svgEl);
+  const labels = useMemo(
+    () => (view && data ? layoutLabels(view, data.map.districts.features, data.map.features.features, scale, textMeasurer(svgEl, LABEL_PX * scale)) : []),
+    [view, data, scale, svgEl],
+  );
   const ready = !loaded.loading && data !== null;
   const tiles = view && data?.map.tileUrl ? tilesFor(view, data.map.tileUrl) : [];
 
@@ -113,7 +191,7 @@ export function MapPage() {
       {data && (
         <div class="map-layout">
           <figure class="map-figure">
-            <svg data-testid="map" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={t('map.title')} class="map-svg">
+            <svg ref={setSvgEl} data-testid="map" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={t('map.title')} class="map-svg">
               <defs>
                 <pattern id="hatch" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
                   <rect width="8" height="8" fill="var(--surface)" />
@@ -133,16 +211,6 @@ export function MapPage() {
                       </path>
                     ))}
                   </g>
-                  <g class="district-labels" aria-hidden="true">
-                    {data.map.districts.features.map((f, i) => {
-                      const a = anchor(view, f.geometry);
-                      return a ? (
-                        <text key={i} x={a[0]} y={a[1]} class="map-label">
-                          {f.properties.name}
-                        </text>
-                      ) : null;
-                    })}
-                  </g>
                   <g class="features">
                     {data.map.features.features.map((f, i) => {
                       const p = f.properties;
@@ -154,17 +222,22 @@ export function MapPage() {
                         <g key={i} data-feature={p.kind} data-id={id} class={`feature feature-${p.kind}`}>
                           <title>{title}</title>
                           {d && <path d={d} />}
-                          {!d && a && p.kind === 'site' && <circle cx={a[0]} cy={a[1]} r="7" />}
-                          {!d && a && p.kind === 'camera' && <rect x={a[0] - 4} y={a[1] - 4} width="8" height="8" transform={`rotate(45 ${a[0]} ${a[1]})`} />}
-                          {!d && a && p.kind === 'zone' && <circle cx={a[0]} cy={a[1]} r="4" />}
-                          {p.kind === 'site' && a && (
-                            <text x={a[0] + 10} y={a[1] + 4} class="map-label map-label-site">
-                              {p.name ?? p.site}
-                            </text>
+                          {!d && a && p.kind === 'site' && <circle cx={a[0]} cy={a[1]} r={MARKER_PX.site * scale} />}
+                          {!d && a && p.kind === 'camera' && (
+                            <rect x={a[0] - 4 * scale} y={a[1] - 4 * scale} width={8 * scale} height={8 * scale} transform={`rotate(45 ${a[0]} ${a[1]})`} />
                           )}
+                          {!d && a && p.kind === 'zone' && <circle cx={a[0]} cy={a[1]} r={MARKER_PX.zone * scale} />}
                         </g>
                       );
                     })}
+                  </g>
+                  {/* On top of every shape, placed so that no two overlap (map/labels.ts); a name with no free spot is left to its tooltip. */}
+                  <g class="map-labels" aria-hidden="true">
+                    {labels.map((l) => (
+                      <text key={l.id} data-label={l.kind} x={l.x} y={l.y} text-anchor={l.align} dominant-baseline="central" font-size={LABEL_PX * scale} class={`map-label map-label-${l.kind}`}>
+                        {l.text}
+                      </text>
+                    ))}
                   </g>
                 </>
               )}

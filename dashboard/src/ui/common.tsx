@@ -3,6 +3,7 @@ import type { ComponentChildren } from 'preact';
 import type { Light } from '../api/types.ts';
 import { ApiFailure } from '../api/client.ts';
 import { useLang } from '../hooks.ts';
+import { errorText } from './error-text.ts';
 
 /** Every page's root: `<main data-testid="page-<name>" data-ready>` (the e2e test waits on it). */
 export function Page(props: { name: string; ready: boolean; title: string; actions?: ComponentChildren; children: ComponentChildren; class?: string }) {
@@ -18,19 +19,32 @@ export function Page(props: { name: string; ready: boolean; title: string; actio
 }
 
 export function ErrorBox(props: { error: Error | null; onRetry?: () => void }) {
-  const { t } = useLang();
+  const { t, lang } = useLang();
   if (!props.error) return null;
   const e = props.error;
+  const said = errorText(e instanceof ApiFailure ? e.body : null, e.message, lang);
   return (
     <div class="error-box" role="alert">
-      <strong>{t('error')}:</strong> {e.message}
-      {e instanceof ApiFailure && <span class="muted"> ({e.status} {e.body.error})</span>}
+      <strong>{t('error')}:</strong> {said.text}
+      {e instanceof ApiFailure && <span class="muted"> ({e.status} {e.body.problem ?? e.body.error})</span>}
+      {said.detail && <ErrorDetail detail={said.detail} />}
       {props.onRetry && (
         <button type="button" class="link" onClick={props.onRetry}>
           {t('retry')}
         </button>
       )}
     </div>
+  );
+}
+
+/** The hub's own (English) sentence, folded away: it names the exact field, for whoever fixes it. */
+export function ErrorDetail(props: { detail: string }) {
+  const { t } = useLang();
+  return (
+    <details class="error-detail">
+      <summary>{t('apiError.detail')}</summary>
+      <p lang="en">{props.detail}</p>
+    </details>
   );
 }
 

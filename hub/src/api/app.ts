@@ -23,6 +23,7 @@ import { evaluationRoutes } from './routes/evaluations.ts';
 import { socialRoutes, DEFAULT_TRAFFIC_LIGHTS, type TrafficLightLimits } from './routes/social.ts';
 import { SESSION_HOURS, sessionRoutes } from './routes/session.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
+import { auditRoutes } from './routes/audit.ts';
 
 export interface ApiOptions {
   store: HubStore;
@@ -30,6 +31,8 @@ export interface ApiOptions {
   /** Researcher export: counts from 1 to suppressBelow − 1 are withheld (default 5). */
   suppressBelow?: number;
   citation?: string;
+  /** The data owner's licence, stated in every export (default CC BY 4.0). */
+  licence?: string;
   log?: (line: string) => void;
   /** Social indicators' traffic lights: how much worse than the municipal average is yellow/red. */
   trafficLights?: TrafficLightLimits;
@@ -93,10 +96,11 @@ export function createApi(options: ApiOptions): OpenAPIHono<ApiEnv> {
   app.route('/api/v1', catalogRoutes(store, clock));
   app.route('/api/v1', countsRoutes(store));
   app.route('/api/v1', healthRoutes(store, clock));
-  app.route('/api/v1', exportRoutes(store, clock, { suppressBelow, citation: options.citation ?? DEFAULT_CITATION, idleTimeoutMs: options.exportIdleTimeoutMs }));
+  app.route('/api/v1', exportRoutes(store, clock, { suppressBelow, citation: options.citation ?? DEFAULT_CITATION, licence: options.licence, idleTimeoutMs: options.exportIdleTimeoutMs }));
   app.route('/api/v1', sessionRoutes(store, clock, { secureCookies: options.secureCookies ?? false, trustedProxies: options.trustedProxies }));
-  app.route('/api/v1', indicatorRoutes(store, clock));
+  app.route('/api/v1', indicatorRoutes(store, clock, { suppressBelow }));
   app.route('/api/v1', evaluationRoutes(store, clock));
+  app.route('/api/v1', auditRoutes(store, clock));
   app.route('/api/v1', socialRoutes(store, clock, { trafficLights: options.trafficLights ?? DEFAULT_TRAFFIC_LIGHTS, tileUrl }));
 
   // Last: the dashboard answers the other GETs it knows (/, /index.html, /assets/…).

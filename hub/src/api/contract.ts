@@ -11,7 +11,7 @@ import type { ZodError } from 'zod';
 import { describeIssues } from '@byliv/protocol';
 import type { Role } from '../store/index.ts';
 import type { ApiEnv } from './auth.ts';
-import { ApiError, ERROR_CODES, badRequest } from './errors.ts';
+import { ApiError, ERROR_CODES, PROBLEM_CODES, badRequest } from './errors.ts';
 
 export { z };
 
@@ -20,6 +20,7 @@ export const ErrorBody = z
   .object({
     error: z.enum(ERROR_CODES).openapi({ description: 'A stable code' }),
     reason: z.string().openapi({ description: 'What went wrong and what to do about it', example: 'bad query parameters:\nsite: Invalid input: expected string, received undefined' }),
+    problem: z.enum(PROBLEM_CODES).optional().openapi({ description: 'A finer stable code for errors a person meets in the dashboard (which words it in their language)' }),
   })
   .openapi('Error');
 

@@ -140,7 +140,7 @@ describe('GET /evaluations', () => {
   it('400 when no cell matches, saying why', async () => {
     const { status, body } = await get('installation=bench1&baselineFrom=2026-01-05&baselineTo=2026-01-19');
     expect(status).toBe(400);
-    expect(body).toEqual({ error: 'bad_request', reason: 'no hours to compare: the baseline has no observed hours (the cameras of the installation saw less than half of every hour)' });
+    expect(body).toEqual({ error: 'bad_request', problem: 'no_matched_hours', reason: 'no hours to compare: the baseline has no observed hours (the cameras of the installation saw less than half of every hour)' });
   });
 
   it('400 naming the parameter; 404 for an unknown installation or control; 403 for researchers', async () => {
@@ -152,10 +152,10 @@ describe('GET /evaluations', () => {
     expect((await get('')).body.reason).toMatch(/installation/);
     expect((await get('installation=bench1&control=zone:park')).body.reason).toMatch(/control: a zone subject is zone:<site>\/<camera>\/<zone>/);
     const order = await get('installation=bench1&baselineFrom=2026-05-20&baselineTo=2026-05-10');
-    expect(order).toEqual({ status: 400, body: { error: 'bad_request', reason: expect.stringMatching(/^baselineFrom: the baseline must start before it ends/) } });
+    expect(order).toEqual({ status: 400, body: { error: 'bad_request', problem: 'period_empty', reason: expect.stringMatching(/^baselineFrom: the baseline must start before it ends/) } });
     expect((await get('installation=bench1&control=installation:bench1')).status).toBe(400);
-    expect(await get('installation=nope')).toEqual({ status: 404, body: { error: 'not_found', reason: expect.stringMatching(/no installation nope/) } });
-    expect(await get('installation=bench1&control=zone:park/cam2/zz')).toEqual({ status: 404, body: { error: 'not_found', reason: expect.stringMatching(/^control: camera park\/cam2 has no zone zz/) } });
+    expect(await get('installation=nope')).toEqual({ status: 404, body: { error: 'not_found', problem: 'installation_unknown', reason: expect.stringMatching(/no installation nope/) } });
+    expect(await get('installation=bench1&control=zone:park/cam2/zz')).toEqual({ status: 404, body: { error: 'not_found', problem: 'control_unknown', reason: expect.stringMatching(/^control: camera park\/cam2 has no zone zz/) } });
     expect((await get('installation=bench1', 'researcher')).status).toBe(403);
     expect((await get('installation=bench1', 'admin')).status).toBe(200);
   });

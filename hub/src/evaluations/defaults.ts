@@ -23,9 +23,13 @@ export interface PeriodRequest {
 }
 
 /** A period the caller cannot evaluate; `parameter` names the query parameter to change. */
+/** Why the periods cannot be used, as a stable code (the dashboard words it; see api/error-codes.ts). */
+export type PeriodProblem = 'period_empty' | 'period_not_started' | 'period_after_removal' | 'period_overlap' | 'period_too_long';
+
 export class PeriodError extends Error {
   constructor(
     readonly parameter: string,
+    readonly problem: PeriodProblem,
     message: string,
   ) {
     super(message);
@@ -53,19 +57,19 @@ export function evaluationPeriods(installation: { installedAtMs: number; removed
   const interventionFrom = up(rawInterventionFrom);
   const interventionTo = down(given.interventionTo ?? Math.min(rawInterventionFrom + span, installation.removedAtMs ?? Infinity, nowMs));
 
-  if (!(baselineFrom < baselineTo)) throw new PeriodError('baselineFrom', `the baseline must start before it ends and hold a whole hour: ${iso(baselineFrom)} is not before ${iso(baselineTo)}`);
+  if (!(baselineFrom < baselineTo)) throw new PeriodError('baselineFrom', 'period_empty', `the baseline must start before it ends and hold a whole hour: ${iso(baselineFrom)} is not before ${iso(baselineTo)}`);
   if (!(interventionFrom < interventionTo)) {
-    if (given.interventionTo === undefined && rawInterventionFrom >= nowMs) throw new PeriodError('interventionFrom', `the intervention period has not started yet: it starts ${iso(interventionFrom)}`);
+    if (given.interventionTo === undefined && rawInterventionFrom >= nowMs) throw new PeriodError('interventionFrom', 'period_not_started', `the intervention period has not started yet: it starts ${iso(interventionFrom)}`);
     if (given.interventionTo === undefined && installation.removedAtMs !== null && installation.removedAtMs <= rawInterventionFrom) {
-      throw new PeriodError('interventionFrom', `the installation was removed ${iso(installation.removedAtMs)}, before the intervention period starts (${iso(rawInterventionFrom)})`);
+      throw new PeriodError('interventionFrom', 'period_after_removal', `the installation was removed ${iso(installation.removedAtMs)}, before the intervention period starts (${iso(rawInterventionFrom)})`);
     }
-    throw new PeriodError('interventionFrom', `the intervention must start before it ends and hold a whole hour: ${iso(interventionFrom)} is not before ${iso(interventionTo)}`);
+    throw new PeriodError('interventionFrom', 'period_empty', `the intervention must start before it ends and hold a whole hour: ${iso(interventionFrom)} is not before ${iso(interventionTo)}`);
   }
   if (baselineFrom < interventionTo && interventionFrom < baselineTo) {
-    throw new PeriodError('baselineTo', `the baseline ${iso(baselineFrom)}–${iso(baselineTo)} overlaps the intervention ${iso(interventionFrom)}–${iso(interventionTo)}; the same hours cannot be both before and after`);
+    throw new PeriodError('baselineTo', 'period_overlap', `the baseline ${iso(baselineFrom)}–${iso(baselineTo)} overlaps the intervention ${iso(interventionFrom)}–${iso(interventionTo)}; the same hours cannot be both before and after`);
   }
   for (const [name, p] of [['baseline', [baselineFrom, baselineTo]], ['intervention', [interventionFrom, interventionTo]]] as const) {
-    if (p[1] - p[0] > MAX_PERIOD_DAYS * DAY_MS) throw new PeriodError(`${name}From`, `the ${name} spans more than ${MAX_PERIOD_DAYS} days; choose a shorter period`);
+    if (p[1] - p[0] > MAX_PERIOD_DAYS * DAY_MS) throw new PeriodError(`${name}From`, 'period_too_long', `the ${name} spans more than ${MAX_PERIOD_DAYS} days; choose a shorter period`);
   }
   return { baseline: { fromMs: baselineFrom, toMs: baselineTo }, intervention: { fromMs: interventionFrom, toMs: interventionTo } };
 }

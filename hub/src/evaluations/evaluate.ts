@@ -5,6 +5,7 @@
  * with its 95 % interval, relative change, and difference in differences against the control.
  * See effect.ts for the method and its limits.
  */
+import type { MATH_CAVEATS } from './caveats.ts';
 import { compare, differenceInDifferences, periodTotal, type Comparison, type Interval } from './effect.ts';
 import { groupByCell, matchedCells, restrict, type CellKey, type CellSamples, type HourSample } from './matching.ts';
 
@@ -43,7 +44,7 @@ export interface Effect {
   cells: number;
 }
 
-export type Caveat = 'hours_treated_independent' | 'no_control' | 'few_matched_cells' | 'short_baseline' | 'short_intervention' | 'no_variance' | 'measure_unavailable' | 'control_measure_unavailable';
+export type Caveat = (typeof MATH_CAVEATS)[number];
 
 export interface EvaluationResult {
   matchedCells: number;

@@ -4,7 +4,7 @@
  * polygon rings closed and of at least four positions. Every problem is reported with the
  * feature's index. Also a point-in-polygon test, so a site placed by a point finds its district.
  */
-import { ID_PATTERN } from '@byliv/protocol';
+import { DISTRICT_ID_PATTERN, ID_PATTERN, PROTOTYPE_KEYS } from '@byliv/protocol';
 import { MUNICIPALITY } from './validate.ts';
 
 export type Position = [number, number] | [number, number, number];
@@ -41,6 +41,7 @@ export interface SiteMapFeature {
 }
 
 const isId = (v: unknown): v is string => typeof v === 'string' && ID_PATTERN.test(v);
+const isDistrictId = (v: unknown): v is string => typeof v === 'string' && DISTRICT_ID_PATTERN.test(v) && !PROTOTYPE_KEYS.has(v);
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 function positionProblem(p: unknown): string | null {
@@ -122,7 +123,7 @@ export function validateDistricts(json: unknown): { districts: DistrictFeature[]
     if (!isObject(f) || f.type !== 'Feature') return fail('not a GeoJSON Feature');
     const props = isObject(f.properties) ? f.properties : {};
     const id = props.id ?? f.id;
-    if (!isId(id)) return fail(`properties.id ${JSON.stringify(id)} must be an id: 1–64 letters, digits, "_", "-" or ".", starting with a letter or digit`);
+    if (!isDistrictId(id)) return fail(`properties.id ${JSON.stringify(id)} must be a district id: 1–64 letters (æøå too), digits, "_", "-" or ".", starting with a letter or digit`);
     if (id === MUNICIPALITY) return fail(`"${MUNICIPALITY}" is reserved for the whole municipality; give the district another id`);
     if (typeof props.name !== 'string' || props.name.trim() === '') return fail(`district ${id}: properties.name must be a non-empty text`);
     const problem = geometryProblem(f.geometry, ['Polygon', 'MultiPolygon']);
@@ -158,7 +159,7 @@ export function validateSiteMap(json: unknown): { features: SiteMapFeature[]; er
     if (kind === 'camera' && zone !== null) return fail('a camera feature has no zone (use kind "zone")');
     if (kind === 'zone' && !isId(zone)) return fail(`a zone feature needs properties.zone (a zone id), got ${JSON.stringify(zone)}`);
     const district = p.district ?? null;
-    if (district !== null && (kind !== 'site' || !isId(district))) return fail(kind === 'site' ? `properties.district ${JSON.stringify(district)} must be a district id` : 'only site features name a district');
+    if (district !== null && (kind !== 'site' || !isDistrictId(district))) return fail(kind === 'site' ? `properties.district ${JSON.stringify(district)} must be a district id` : 'only site features name a district');
     if (p.name !== undefined && p.name !== null && typeof p.name !== 'string') return fail('properties.name must be a text');
     const problem = geometryProblem(f.geometry, ['Point', 'LineString', 'Polygon', 'MultiPolygon']);
     if (problem) return fail(problem);

@@ -187,6 +187,18 @@ describe.sequential('dashboard in headless Chromium, against a hub filled by the
   it('evaluates the sample benches against the baseline: staying visits went up, with a 95 % interval', async () => {
     await openPage(page, 'evaluation', 'evaluation');
     await page.selectOption('select[name=installation]', 'eksempel-baenke');
+    // The control list: each place once, no "null" label, never the benches' own site; one without data says so before running.
+    await page.waitForSelector('select[name=control] option:nth-child(2)', { state: 'attached' });
+    const options = await page.$$eval('select[name=control] option', (os) => os.map((o) => ({ value: o.getAttribute('value') ?? '', text: o.textContent ?? '' })));
+    const benchSite = ((await (await (await apiAs('planner'))('/api/v1/installations')).json()) as { installations: { id: string; site: string }[] }).installations.find((i) => i.id === 'eksempel-baenke')!.site;
+    expect(new Set(options.map((o) => o.value)).size).toBe(options.length);
+    expect(options.filter((o) => /null/.test(o.text))).toEqual([]);
+    expect(options.map((o) => o.value)).not.toContain(`site:${benchSite}`);
+    const empty = options.find((o) => o.text.includes('(ingen data)'));
+    expect(empty, 'the PETS camera has no data in the benches’ periods').toBeDefined();
+    await page.selectOption('select[name=control]', empty!.value);
+    expect(await page.textContent('[data-testid=control-no-data]')).toMatch(/har ingen observerede timer i/);
+    await page.selectOption('select[name=control]', '');
     await page.click('button[data-testid=run-evaluation]');
     await page.waitForSelector('[data-testid=evaluation-result]');
     const text = (await page.textContent('[data-testid=evaluation-result]'))!;
@@ -231,7 +243,8 @@ describe.sequential('dashboard in headless Chromium, against a hub filled by the
     const api = await apiAs('researcher');
     const asJson = link.replace(/format=csv/, 'format=json');
     const json = (await (await api(asJson.startsWith('http') ? new URL(asJson).pathname + new URL(asJson).search : asJson)).json()) as { rows: Record<string, unknown>[] };
-    const [header, ...lines] = csv.trim().split(/\r?\n/);
+    // The export's self-description comes first as '# ' lines (readers skip them with comment='#').
+    const [header, ...lines] = csv.trim().split(/\r?\n/).filter((line) => !line.startsWith('#'));
     const columns = header.split(',');
     expect(lines.length).toBe(json.rows.length);
     expect(lines.length).toBeGreaterThan(0);

@@ -11,12 +11,13 @@ import {
   UnknownSubjectError,
   formatSubject,
   installationFeatures,
+  listSubjects,
   localParts,
   subjectHours,
   type HourRecord,
   type Subject,
 } from '../../indicators/index.ts';
-import { NoMatchedCellsError, PeriodError, evaluate, evaluationPeriods, type Caveat, type EvaluationHour, type Period } from '../../evaluations/index.ts';
+import { EVALUATION_CAVEATS, NoMatchedCellsError, PeriodError, controlCandidates, evaluate, evaluationPeriods, type EvaluationCaveat, type EvaluationHour, type Period } from '../../evaluations/index.ts';
 import { requireRole } from '../auth.ts';
 import { LOCAL_TIME, apiRouter, errors, json, roles, z } from '../contract.ts';
 import { ClassParam, DateOrInstant, StayMinSeconds, SUBJECT_SYNTAX, SubjectParam } from '../local-params.ts';
@@ -25,24 +26,26 @@ import { Installation, LOCAL_ZONE, LocalZone, MovementClass, Time, orNull } from
 
 const dateOrTime = (description: string) => DateOrInstant.optional().openapi({ description: `${description}: a local date YYYY-MM-DD (its midnight in Europe/Copenhagen) or an ISO 8601 time with offset` });
 
-export const EvaluationQuery = z
-  .object({
-    installation: Id.meta({ description: 'Installation id' }),
+const periodFields = {
     baselineFrom: dateOrTime('Start of the baseline, inclusive'),
     baselineTo: dateOrTime('End of the baseline, exclusive'),
     interventionFrom: dateOrTime('Start of the intervention period, inclusive'),
     interventionTo: dateOrTime('End of the intervention period, exclusive'),
+};
+const PeriodQuery = z.object(periodFields);
+
+export const EvaluationQuery = z
+  .object({
+    installation: Id.meta({ description: 'Installation id' }),
+    ...periodFields,
     control: SubjectParam.optional().openapi({ description: `A control subject: ${SUBJECT_SYNTAX}` }),
     stayMinSeconds: StayMinSeconds,
     class: ClassParam,
   })
   .strict();
 
-const ROUTE_CAVEATS = ['feature_missing_in_baseline', 'feature_missing_in_intervention'] as const;
-const CAVEATS = ['hours_treated_independent', 'no_control', 'few_matched_cells', 'short_baseline', 'short_intervention', 'no_variance', 'measure_unavailable', 'control_measure_unavailable', ...ROUTE_CAVEATS] as const satisfies readonly RouteCaveat[];
-// Every caveat the maths can give is listed (the document's enum is complete).
-const allCaveats: Exclude<RouteCaveat, (typeof CAVEATS)[number]> extends never ? true : never = true;
-void allCaveats;
+// One list for the maths, the route and the dashboard's translations (../../evaluations/caveats.ts).
+const CAVEATS = EVALUATION_CAVEATS;
 
 const Interval = z.tuple([z.number(), z.number()]).nullable().openapi({ description: '[low, high], 95 %; null when undefined (no within-cell variance, or a zero total)' });
 const comparison = {
@@ -91,8 +94,8 @@ export const Evaluation = z
   })
   .openapi('Evaluation');
 
-/** Extra caveats the route adds (the store knows them, the maths does not). */
-export type RouteCaveat = Caveat | 'feature_missing_in_baseline' | 'feature_missing_in_intervention';
+/** Caveats of the maths plus those the route adds (the store knows them, the maths does not). */
+export type RouteCaveat = EvaluationCaveat;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -125,6 +128,32 @@ async function featuresMissing(store: HubStore, installation: string, period: Pe
   return false;
 }
 
+type InstallationDates = { installedAt: string; removedAt: string | null };
+
+/** The evaluation's two periods from the query (or the defaults); a bad date is a 400 naming its parameter. */
+function periodsOf(installation: InstallationDates, nowMs: number, q: z.infer<typeof PeriodQuery>): { baseline: Period; intervention: Period } {
+  try {
+    return evaluationPeriods({ installedAtMs: Date.parse(installation.installedAt), removedAtMs: installation.removedAt === null ? null : Date.parse(installation.removedAt) }, nowMs, q);
+  } catch (error) {
+    if (error instanceof PeriodError) throw badRequest(`${error.parameter}: ${error.message}`, error.problem);
+    throw error;
+  }
+}
+
+const observedHours = (hours: readonly HourRecord[]) => hours.filter((h) => h.observed).length;
+
+export const EvaluationControl = z
+  .object({
+    subject: z.string().openapi({ example: 'zone:park/cam2/c1' }),
+    kind: z.enum(['site', 'zone', 'line', 'district']),
+    name: z.string(),
+    site: z.string().nullable().openapi({ description: 'null for a district' }),
+    siteName: z.string().nullable().openapi({ description: 'The site’s name (its id when unnamed); null for a district' }),
+    baselineHours: z.number().int().openapi({ description: 'Observed hours of the control in the baseline' }),
+    interventionHours: z.number().int().openapi({ description: 'Observed hours of the control in the intervention period' }),
+  })
+  .openapi('EvaluationControl');
+
 export function evaluationRoutes(store: HubStore, clock: () => Date) {
   const app = apiRouter();
   const planners = requireRole(store, 'admin', 'planner');
@@ -150,21 +179,15 @@ export function evaluationRoutes(store: HubStore, clock: () => Date) {
     async (c) => {
       const q = c.req.valid('query');
       const installation = await store.installations.get(q.installation);
-      if (!installation) throw notFound(`no installation ${q.installation} is known (GET /api/v1/installations lists them)`);
+      if (!installation) throw notFound(`no installation ${q.installation} is known (GET /api/v1/installations lists them)`, 'installation_unknown');
 
-      let periods: { baseline: Period; intervention: Period };
-      try {
-        periods = evaluationPeriods({ installedAtMs: Date.parse(installation.installedAt), removedAtMs: installation.removedAt === null ? null : Date.parse(installation.removedAt) }, clock().getTime(), q);
-      } catch (error) {
-        if (error instanceof PeriodError) throw badRequest(`${error.parameter}: ${error.message}`);
-        throw error;
-      }
+      const periods = periodsOf(installation, clock().getTime(), q);
 
       const subject: Subject = { kind: 'installation', installation: installation.id };
       const subjectText = formatSubject(subject);
       const control = q.control ?? null;
       const controlText = control && formatSubject(control);
-      if (controlText === subjectText) throw badRequest('control: the control must be another place than the installation itself');
+      if (controlText === subjectText) throw badRequest('control: the control must be another place than the installation itself', 'control_is_installation');
 
       const options = { stayMinSeconds: q.stayMinSeconds, class: q.class };
       const load = async (s: Subject, p: Period, role: 'installation' | 'control') => {
@@ -172,7 +195,7 @@ export function evaluationRoutes(store: HubStore, clock: () => Date) {
           const h = await subjectHours(store, s, p.fromMs, p.toMs, options);
           return { cameras: h.cameras, hours: toEvaluationHours(h.hours, { lines: h.hasLines, zones: h.hasZones }) };
         } catch (error) {
-          if (error instanceof UnknownSubjectError) throw notFound(role === 'control' ? `control: ${error.message}` : error.message);
+          if (error instanceof UnknownSubjectError) throw notFound(role === 'control' ? `control: ${error.message}` : error.message, role === 'control' ? 'control_unknown' : 'installation_unknown');
           if (error instanceof SubjectSyntaxError) throw badRequest(`${role}: ${error.message}`);
           throw error;
         }
@@ -180,7 +203,7 @@ export function evaluationRoutes(store: HubStore, clock: () => Date) {
       const sb = await load(subject, periods.baseline, 'installation');
       const si = await load(subject, periods.intervention, 'installation');
       if (sb.cameras.length === 0 && si.cameras.length === 0) {
-        throw badRequest(`installation ${installation.id} has no line or zone in any camera scene: link one to it (a scene line or zone with "installation": "${installation.id}") first`);
+        throw badRequest(`installation ${installation.id} has no line or zone in any camera scene: link one to it (a scene line or zone with "installation": "${installation.id}") first`, 'installation_unlinked');
       }
       const controlHours = control && { baseline: (await load(control, periods.baseline, 'control')).hours, intervention: (await load(control, periods.intervention, 'control')).hours };
 
@@ -193,7 +216,7 @@ export function evaluationRoutes(store: HubStore, clock: () => Date) {
         if (error instanceof NoMatchedCellsError) {
           const notCounted = (['baseline', 'intervention'] as const).filter((p) => missing[p]);
           const why = notCounted.length ? `; the installation's lines or zones were not counted during the ${notCounted.join(' and ')} (drawn into the scene later?)` : '';
-          throw badRequest(`no hours to compare: ${error.message}${why}`);
+          throw badRequest(`no hours to compare: ${error.message}${why}`, 'no_matched_hours');
         }
         throw error;
       }
@@ -218,6 +241,45 @@ export function evaluationRoutes(store: HubStore, clock: () => Date) {
         },
         200,
       );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/evaluations/controls',
+      summary: 'The places that may serve as an installation’s control, with their observed hours in the two periods',
+      description:
+        `${roles('admin', 'planner')} Each place once; never the installation’s own site, its own lines or zones, a district holding its site, or an installation. ` +
+        'baselineHours / interventionHours count the control’s observed hours in the periods the evaluation would use (same defaults), so a picker can say which controls have no data.',
+      middleware: [planners] as const,
+      request: { query: z.object({ installation: Id.meta({ description: 'Installation id' }), ...periodFields }).strict() },
+      responses: { 200: json(z.object({ controls: z.array(EvaluationControl) }), 'The control candidates'), ...errors(400, 401, 403, 404) },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      const installation = await store.installations.get(q.installation);
+      if (!installation) throw notFound(`no installation ${q.installation} is known (GET /api/v1/installations lists them)`, 'installation_unknown');
+      const periods = periodsOf(installation, clock().getTime(), q);
+      const features = new Set(installationFeatures(await store.scenes.features({ installation: installation.id })).map((f) => `${f.kind}:${f.site}/${f.camera}/${f.id}`));
+      const holding = new Set((await store.districts.named(installation.site)).map((d) => `district:${d.id}`));
+      const subjects = await listSubjects(store, undefined, periods.baseline.fromMs);
+      const siteNames = new Map(subjects.filter((s) => s.kind === 'site').map((s) => [s.site, s.name]));
+      const candidates = controlCandidates(subjects, { installation: installation.id, site: installation.site, features, districts: holding });
+      const controls = [];
+      for (const s of candidates) {
+        const hours = async (p: Period) => observedHours((await subjectHours(store, s.subject, p.fromMs, p.toMs)).hours);
+        controls.push({
+          subject: s.subject,
+          kind: s.kind as 'site' | 'zone' | 'line' | 'district',
+          name: s.name,
+          site: s.site,
+          siteName: s.site === null ? null : (siteNames.get(s.site) ?? s.site),
+          baselineHours: await hours(periods.baseline),
+          interventionHours: await hours(periods.intervention),
+        });
+      }
+      return c.json({ controls }, 200);
     },
   );
 

@@ -1,7 +1,7 @@
 /** Districts, social indicators with traffic lights, the map, and their imports. */
 import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { Id } from '@byliv/protocol';
+import { DistrictId, Id } from '@byliv/protocol';
 import type { HubStore } from '../../store/index.ts';
 import { auditActor, requireRole, type ApiEnv } from '../auth.ts';
 import { ErrorBody, apiRouter, errors, json, roles, z } from '../contract.ts';
@@ -34,7 +34,7 @@ const ImportQuery = z
   })
   .strict();
 const ValuesQuery = z
-  .object({ district: Id.optional().openapi({ description: `Only this district ("${MUNICIPALITY}": the municipality rows)` }), indicator: Id.optional().openapi({ description: 'Only this indicator' }) })
+  .object({ district: DistrictId.optional().openapi({ description: `Only this district ("${MUNICIPALITY}": the municipality rows)` }), indicator: Id.optional().openapi({ description: 'Only this indicator' }) })
   .strict();
 
 const Limits = z
@@ -116,14 +116,14 @@ type Rejected<E> = Extract<ImportOutcome<unknown, E>, { ok: false }>;
 
 /** A failed import: 400 with every problem under `key` (rows for CSV, features for GeoJSON), or 409 when sample would mix into real data. */
 function rejected<E extends z.infer<typeof RowError> | z.infer<typeof IndexError>>(c: Context<ApiEnv>, outcome: Rejected<E>, key: 'rows' | 'features' | 'entries') {
-  if (outcome.errors.length === 0) return c.json({ error: 'conflict' as const, reason: outcome.reason }, 409);
-  return c.json({ error: 'bad_request' as const, reason: outcome.reason, [key]: outcome.errors } as z.infer<typeof ImportRejected>, 400);
+  if (outcome.errors.length === 0) return c.json({ error: 'conflict' as const, reason: outcome.reason, problem: 'import_sample_conflict' as const }, 409);
+  return c.json({ error: 'bad_request' as const, reason: outcome.reason, problem: 'import_rejected' as const, [key]: outcome.errors } as z.infer<typeof ImportRejected>, 400);
 }
 
 async function textBody(c: Context<ApiEnv>): Promise<string> {
   const type = c.req.header('content-type') ?? '';
   if (type.startsWith('multipart/') || type.startsWith('application/x-www-form-urlencoded')) {
-    throw badRequest('send the CSV file itself as the request body (Content-Type: text/csv), not as a form');
+    throw badRequest('send the CSV file itself as the request body (Content-Type: text/csv), not as a form', 'import_form_body');
   }
   return c.req.text();
 }
@@ -293,7 +293,7 @@ export function socialRoutes(store: HubStore, clock: () => Date, options: { traf
     async (c) => {
       const { source, sample } = c.req.valid('query');
       const csv = await textBody(c);
-      if (csv.trim() === '') throw badRequest('the request body is empty: send the CSV (district, indicator, period, value, individuals) as text/csv');
+      if (csv.trim() === '') throw badRequest('the request body is empty: send the CSV (district, indicator, period, value, individuals) as text/csv', 'import_empty');
       const at = clock();
       const outcome = await importSocialValues(store, csv, { source: source ?? null, sample }, at);
       if (!outcome.ok) return rejected(c, outcome, 'rows');
