@@ -7,6 +7,11 @@ import { ErrorBox, Field, Page } from '../ui/common.tsx';
 
 const ROLLUPS = ['15m', 'hour', 'day', 'week'] as const;
 
+/** The hub refuses 15-minute cells to researchers (its small-count grid is the whole hour), so they are not offered. */
+export function rollupsFor(role: string | undefined): readonly (typeof ROLLUPS)[number][] {
+  return role === 'researcher' ? ROLLUPS.filter((r) => r !== '15m') : ROLLUPS;
+}
+
 /** A researcher's from/to must be cell boundaries (the hub's grid): a weekly export's dates move out to Mondays. */
 export function weekBoundary(date: string, direction: 'down' | 'up'): string {
   if (!date) return date;
@@ -30,6 +35,7 @@ export function DownloadsPage() {
   const sites = useLoad(() => api.get<{ sites: Site[] }>('/sites'), []);
   const dictionary = useLoad(() => api.get<{ suppressBelow: number; licence: string; columns: Record<string, string> }>('/export/dictionary'), []);
   const citation = useLoad(() => api.get<string>('/export/citation'), []);
+  const session = useLoad(() => api.get<{ role: string }>('/session'), []);
   const [form, setForm] = useState({ site: params.get('site') ?? '', camera: params.get('camera') ?? '', from: params.get('from') ?? '', to: params.get('to') ?? '', rollup: params.get('rollup') ?? 'hour' });
   const site = form.site || sites.data?.sites[0]?.site || '';
   const cameras = useLoad(() => (site ? api.get<{ cameras: Camera[] }>(`/sites/${encodeURIComponent(site)}/cameras`) : Promise.resolve({ cameras: [] as Camera[] })), [site]);
@@ -69,7 +75,7 @@ export function DownloadsPage() {
         </Field>
         <Field label={t('dl.rollup')}>
           <select value={form.rollup} onChange={set('rollup')}>
-            {ROLLUPS.map((r) => (
+            {rollupsFor(session.data?.role).map((r) => (
               <option key={r} value={r}>
                 {t(`rollup.${r}`)}
               </option>
